@@ -1,0 +1,82 @@
+import type { Resources } from '../pipeline/pipeline.js';
+import type { ValueMap } from '../values/value.js';
+
+/**
+ * Status of a job at compile time.
+ * - `to_run`: will run.
+ * - `done`: its done marker is valid (or kwdagger left all its outputs and no attempt of ours).
+ * - `disabled`: its node is disabled (`__enabled__: 0`).
+ * - `skipped`: it cannot run because an ancestor is disabled and did not leave its outputs.
+ */
+export type JobStatus = 'to_run' | 'done' | 'disabled' | 'skipped';
+
+/** A relative symlink the runner creates: `path` (under the root) points at `target`. */
+export interface JobLink {
+  readonly path: string;
+  readonly target: string;
+}
+
+/** One unique job: a node configured by one or more grid rows, named by its process id. */
+export interface Job {
+  /** The process id, e.g. `predict_id_vpqa8zhuivpa`. Unique in the graph. */
+  readonly id: string;
+  readonly node: string;
+  readonly algoId: string;
+  /** Absolute job directory. */
+  readonly dir: string;
+  /** Absolute path of the done marker. */
+  readonly marker: string;
+  readonly status: JobStatus;
+  /** Why it has that status (for `plan`). */
+  readonly reason: string;
+  /** True when the artifacts run it (to_run, or done but still listed so reruns resolve). */
+  readonly scheduled: boolean;
+  /** `__enabled__: redo`: ignore every cache. */
+  readonly redo: boolean;
+  /** Ids of the scheduled jobs this job waits for, sorted. */
+  readonly deps: readonly string[];
+  /** The exact shell command (executable plus quoted arguments), as written to invoke.sh. */
+  readonly command: string;
+  /** job_config.json: the requested config of this node and its ancestors, flat dotted keys. */
+  readonly config: ValueMap;
+  /** A hash of what produced the result; a marker with another fingerprint is stale. */
+  readonly fingerprint: string;
+  /** Absolute paths of the declared outputs, by name. */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Absolute paths of ancestor job dirs, for invoke.sh's "See Also". */
+  readonly ancestorDirs: readonly string[];
+  readonly links: readonly JobLink[];
+  readonly resources: Resources;
+  /** Grid row numbers (0-based) that configure this job. */
+  readonly rows: readonly number[];
+}
+
+/** Per-node counts shown by `plan`. */
+export interface NodeSummary {
+  readonly name: string;
+  readonly requestedRows: number;
+  readonly uniqueJobs: number;
+  readonly toRun: number;
+  readonly done: number;
+  readonly disabled: number;
+  readonly skipped: number;
+  /** Why jobs of this node are disabled or skipped. */
+  readonly reasons: readonly string[];
+}
+
+/** The single IR every target reads: frozen, jobs in topological order. */
+export interface JobGraph {
+  readonly jobs: readonly Job[];
+  readonly nodes: readonly NodeSummary[];
+  /** Absolute result root. */
+  readonly root: string;
+  /** Absolute directory commands run from. */
+  readonly workdir: string;
+  /** Number of grid rows. */
+  readonly rowCount: number;
+}
+
+/** The jobs the artifacts contain, in topological order. */
+export function scheduledJobs(graph: JobGraph): readonly Job[] {
+  return graph.jobs.filter((job) => job.scheduled);
+}
