@@ -33,6 +33,8 @@ export interface Job {
   readonly scheduled: boolean;
   /** `__enabled__: redo`: ignore every cache. */
   readonly redo: boolean;
+  /** Ids of the direct predecessor jobs (data, shared inputs, ordering), whatever their status. */
+  readonly preds: readonly string[];
   /** Ids of the scheduled jobs this job waits for, sorted. */
   readonly deps: readonly string[];
   /** The exact shell command (executable plus quoted arguments), as written to invoke.sh. */

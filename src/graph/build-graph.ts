@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { algoId, jobDirectory, processId, type HashProfile } from '../hash/ids.js';
+import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
+import { toJson } from '../values/py-format.js';
+import { typedKey } from '../values/typed-key.js';
+import type { Value, ValueMap } from '../values/value.js';
+import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type RowContext } from './configure-node.js';
+import { parseEnable, type EnableState } from './enable.js';
+import { JobRecord, type JobIndex } from './job.js';
+import type { JobGraph, JobStatus, NodeSummary } from './job-graph.js';
+import type { Router } from './routing.js';
+
+/** What is on disk for a job: a valid marker, outputs kwdagger left, a stale marker, or nothing. */
+export type ProbeResult = 'done' | 'adoptable' | 'stale' | 'absent';
+
+/** Looks at a job's directory; injected so the graph builder stays free of disk access. */
+export type JobProbe = (job: { readonly dir: string; readonly fingerprint: string; readonly outputs: readonly string[] }) => ProbeResult;
+
+export interface BuildOptions {
+  /** Absolute result root. */
+  readonly root: string;
+  /** Absolute directory commands run from. */
+  readonly workdir: string;
+  readonly profile: HashProfile;
+  /** `--enable NODE=…` from the command line; a row's `__enabled__` wins. */
+  readonly enable: ReadonlyMap<string, EnableState>;
+  readonly skipExisting: boolean;
+  readonly probe: JobProbe;
+}
+
+/** One node's job in the row being processed. */
+interface RowSlot {
+  readonly job: JobRecord;
+  readonly willExist: boolean;
+  readonly inputs: ReadonlyMap<string, Value>;
+  /** Node name → algo id of this job and all its ancestors. */
+  readonly depends: ReadonlyMap<string, string>;
+}
+
+/** A cache that forgets everything when full, so huge grids stay within memory. */
+class IdCache {
+  readonly #map = new Map<string, string>();
+  get(key: string, make: () => string): string {
+    const hit = this.#map.get(key);
+    if (hit !== undefined) return hit;
+    if (this.#map.size >= 100_000) this.#map.clear();
+    const made = make();
+    this.#map.set(key, made);
+    return made;
+  }
+}
+
+interface NodeStats {
+  rows: number;
+  readonly reasons: Set<string>;
+  readonly collapsedPerf: Set<string>;
+  collapsedRows: number;
+}
+
+/** Hash of what produced a result besides its id: the node's command and argument template. */
+function fingerprintOf(id: string, node: PipelineNode): string {
+  const text = toJson([id, node.command, node.args ? JSON.stringify(node.args) : null]);
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+function outputPaths(node: PipelineNode, dir: string, requested: ReadonlyMap<string, Value>): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const [name, rel] of node.outputs) {
+    const override = requested.get(name);
+    paths.set(name, typeof override === 'string' ? override : rel === '.' ? dir : posix.join(dir, rel));
+  }
+  return paths;
+}
+
+interface StatusDecision {
+  readonly status: JobStatus;
+  readonly reason: string;
+  readonly scheduled: boolean;
+  readonly willExist: boolean;
+}
+
+function decideStatus(input: {
+  node: string;
+  enabled: EnableState;
+  preds: readonly RowSlot[];
+  probe: ProbeResult;
+  skipExisting: boolean;
+}): StatusDecision {
+  const doesExist = input.probe === 'done' || input.probe === 'adoptable';
+  if (input.enabled === false) {
+    return { status: 'disabled', reason: `node "${input.node}" is disabled`, scheduled: false, willExist: doesExist };
+  }
+  if (input.skipExisting && input.enabled !== 'redo' && doesExist) {
+    return { status: 'done', reason: 'results exist (--skip-existing: left out of the artifacts)', scheduled: false, willExist: true };
+  }
+  const missing = input.preds.find((p) => !p.willExist);
+  if (missing && !doesExist) {
+    const why = `upstream "${missing.job.node}" is ${missing.job.status} and its results do not exist`;
+    return { status: 'skipped', reason: why, scheduled: false, willExist: false };
+  }
+  if (input.enabled === 'redo') return { status: 'to_run', reason: 'redo: every cache is bypassed', scheduled: true, willExist: true };
+  const reasons: Record<ProbeResult, [JobStatus, string]> = {
+    done: ['done', 'done marker is valid'],
+    adoptable: ['done', 'outputs exist without a done marker (adopted when run)'],
+    stale: ['to_run', 'done marker is stale (its fingerprint differs)'],
+    absent: ['to_run', 'not run yet'],
+  };
+  const [status, reason] = reasons[input.probe];
+  return { status, reason, scheduled: true, willExist: true };
+}
+
+/** Builds the job graph: configures every node for every row, names jobs by process id and merges duplicates. */
+export class GraphBuilder {
+  readonly #pipeline: Pipeline;
+  readonly #router: Router;
+  readonly #options: BuildOptions;
+  readonly #index: JobIndex;
+  readonly #jobs = new Map<string, JobRecord>();
+  readonly #willExist = new Map<string, boolean>();
+  readonly #order: JobRecord[] = [];
+  readonly #stats: NodeStats[];
+  readonly #position: ReadonlyMap<string, number>;
+  readonly #algoCache = new IdCache();
+  readonly #processCache = new IdCache();
+  #rows = 0;
+
+  constructor(pipeline: Pipeline, router: Router, options: BuildOptions) {
+    this.#pipeline = pipeline;
+    this.#router = router;
+    this.#options = options;
+    this.#position = new Map(pipeline.nodes.map((n, i) => [n.name, i]));
+    this.#index = { jobs: this.#jobs, nodes: new Map(pipeline.nodes.map((n) => [n.name, n])), order: this.#position };
+    this.#stats = pipeline.nodes.map(() => ({ rows: 0, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
+  }
+
+  /** Routes one row's keys to the nodes that read them. */
+  #split(row: ValueMap): RoutedValue[][] {
+    const perNode: RoutedValue[][] = this.#pipeline.nodes.map(() => []);
+    for (const key of Object.keys(row)) {
+      for (const route of this.#router.routes.get(key) ?? []) {
+        perNode[this.#position.get(route.node) as number]?.push({ route, value: row[key] as Value });
+      }
+    }
+    return perNode;
+  }
+
+  addRow(row: ValueMap): void {
+    const rowIndex = this.#rows++;
+    const routed = this.#split(row);
+    const slots: RowSlot[] = [];
+    const slotOf = (name: string): RowSlot => slots[this.#position.get(name) as number] as RowSlot;
+    const ctx: RowContext = {
+      outputPath: (ref: OutputRef) => slotOf(ref.node).job.outputs[ref.output] as string,
+      inputValue: (node: string, input: string) => slotOf(node).inputs.get(input) ?? null,
+    };
+    this.#pipeline.nodes.forEach((node, i) => {
+      const configured = configureNode(node, routed[i] ?? [], { row: ctx, router: this.#router });
+      slots.push(this.#jobFor(node, configured, configured.preds.map(slotOf), rowIndex));
+    });
+  }
+
+  #jobFor(node: PipelineNode, configured: ConfiguredNode, preds: readonly RowSlot[], rowIndex: number): RowSlot {
+    const stats = this.#stats[this.#position.get(node.name) as number] as NodeStats;
+    stats.rows += 1;
+    const ownAlgoId = this.#algoCache.get(`${node.name}\0${typedKey(configured.algo)}`, () =>
+      algoId(node.name, configured.algo, this.#options.profile),
+    );
+    const depends = new Map<string, string>();
+    for (const pred of preds) for (const [name, id] of pred.depends) depends.set(name, id);
+    depends.set(node.name, ownAlgoId);
+    const sorted = [...depends.keys()].sort();
+    const id = this.#processCache.get(`${node.name}\0${sorted.map((k) => depends.get(k)).join('\0')}`, () =>
+      processId(node.name, Object.fromEntries(sorted.map((k) => [k, depends.get(k) as string])), this.#options.profile),
+    );
+    const existing = this.#jobs.get(id);
+    if (existing) {
+      existing.addRow(rowIndex);
+      this.#notePerfCollapse(stats, existing, configured);
+      return { job: existing, willExist: this.#willExist.get(id) ?? false, inputs: configured.inputs, depends };
+    }
+    const job = this.#createJob({ node, configured, preds, id, algoId: ownAlgoId, rowIndex, stats });
+    return { job, willExist: this.#willExist.get(id) ?? false, inputs: configured.inputs, depends };
+  }
+
+  #notePerfCollapse(stats: NodeStats, job: JobRecord, configured: ConfiguredNode): void {
+    let differs = false;
+    for (const [key, value] of configured.perf) {
+      if (toJson(value) !== toJson(job.final[key] ?? null)) {
+        stats.collapsedPerf.add(key);
+        differs = true;
+      }
+    }
+    if (differs) stats.collapsedRows += 1;
+  }
+
+  #createJob(args: {
+    node: PipelineNode;
+    configured: ConfiguredNode;
+    preds: readonly RowSlot[];
+    id: string;
+    algoId: string;
+    rowIndex: number;
+    stats: NodeStats;
+  }): JobRecord {
+    const { node, configured, preds, id } = args;
+    const dir = jobDirectory(this.#options.root, node.group, node.name, id, this.#options.profile);
+    const outputs = outputPaths(node, dir, configured.requested);
+    const fingerprint = fingerprintOf(id, node);
+    const fromCli = this.#options.enable.get(node.name) ?? true;
+    // Values were validated before the build; an unreadable one cannot reach here.
+    const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
+    const probe = this.#options.probe({ dir, fingerprint, outputs: [...outputs.values()] });
+    const decision = decideStatus({ node: node.name, enabled: enabledState, preds, probe, skipExisting: this.#options.skipExisting });
+    if (decision.status === 'disabled' || decision.status === 'skipped') args.stats.reasons.add(decision.reason);
+    const predIds = [...new Set(preds.map((p) => p.job.id))];
+    const job = new JobRecord(
+      {
+        id,
+        node: node.name,
+        algoId: args.algoId,
+        dir,
+        ...decision,
+        redo: enabledState === 'redo',
+        preds: predIds,
+        deps: decision.scheduled ? [...new Set(preds.filter((p) => p.job.scheduled).map((p) => p.job.id))].sort() : [],
+        final: finalConfig(configured, outputs),
+        algo: configured.algo,
+        perfKeys: [...configured.perf.keys()],
+        outputs: Object.fromEntries(outputs),
+        fingerprint,
+        firstRow: args.rowIndex,
+      },
+      this.#index,
+    );
+    Object.freeze(job);
+    this.#jobs.set(id, job);
+    this.#willExist.set(id, decision.willExist);
+    this.#order.push(job);
+    return job;
+  }
+
+  #summaries(): NodeSummary[] {
+    return this.#pipeline.nodes.map((node, i) => {
+      const stats = this.#stats[i] as NodeStats;
+      const jobs = this.#order.filter((j) => j.node === node.name);
+      const count = (s: JobStatus) => jobs.filter((j) => j.status === s).length;
+      return Object.freeze({
+        name: node.name,
+        requestedRows: stats.rows,
+        uniqueJobs: jobs.length,
+        toRun: count('to_run'),
+        done: count('done'),
+        disabled: count('disabled'),
+        skipped: count('skipped'),
+        reasons: [...stats.reasons].sort(),
+      });
+    });
+  }
+
+  #warnings(): Diagnostic[] {
+    return this.#pipeline.nodes.flatMap((node, i) => {
+      const stats = this.#stats[i] as NodeStats;
+      if (stats.collapsedPerf.size === 0) return [];
+      const params = [...stats.collapsedPerf].sort().map((p) => `"${p}"`).join(', ');
+      return [
+        warning('W_PERF_COLLAPSE', `${stats.collapsedRows} grid row(s) of node "${node.name}" collapse into jobs of other rows`, {
+          ...(node.span ? { span: node.span } : {}),
+          found: `rows that differ only in the perf param(s) ${params}`,
+          expected: 'rows that differ in an algo param or input (perf params never enter the id)',
+          hint: `the first row's value of ${params} is used; vary an algo param, or declare ${params} under params if it changes results`,
+        }),
+      ];
+    });
+  }
+
+  /** The frozen graph and the warnings gathered while building it. */
+  finish(): { graph: JobGraph; diagnostics: Diagnostic[] } {
+    const graph: JobGraph = Object.freeze({
+      jobs: Object.freeze(this.#order),
+      nodes: Object.freeze(this.#summaries()),
+      root: this.#options.root,
+      workdir: this.#options.workdir,
+      rowCount: this.#rows,
+    });
+    return { graph, diagnostics: this.#warnings() };
+  }
+}
+
+/** Builds the job graph of a pipeline for every row of a grid. */
+export function buildGraph(
+  pipeline: Pipeline,
+  router: Router,
+  rows: Iterable<ValueMap>,
+  options: BuildOptions,
+): { graph: JobGraph; diagnostics: Diagnostic[] } {
+  const builder = new GraphBuilder(pipeline, router, options);
+  for (const row of rows) builder.addRow(row);
+  return builder.finish();
+}

@@ -1,0 +1,137 @@
+import type { OutputRef, PipelineNode } from '../pipeline/pipeline.js';
+import type { Value, ValueMap } from '../values/value.js';
+import { referenceKey, type Route, type Router } from './routing.js';
+
+/** A key routed to one node in one row. */
+export interface RoutedValue {
+  readonly route: Route;
+  readonly value: Value;
+}
+
+/** What the rest of the row tells a node: upstream outputs and shared inputs. */
+export interface RowContext {
+  /** The path an output of an upstream node has in this row. */
+  outputPath(ref: OutputRef): string;
+  /** The final value of another node's input in this row (for `same_as`). */
+  inputValue(node: string, input: string): Value;
+}
+
+/** A node configured by one row, before its job directory is known. */
+export interface ConfiguredNode {
+  /** Keys the row set, in row order (kwdagger's `node.config`). */
+  readonly requested: ReadonlyMap<string, Value>;
+  /** The value of every input. */
+  readonly inputs: ReadonlyMap<string, Value>;
+  readonly perf: ReadonlyMap<string, Value>;
+  /** What the algo id hashes: configured keys minus outputs and perf, unconnected inputs, algo defaults. */
+  readonly algo: ValueMap;
+  /** Upstream nodes this row connects the node to (data, shared inputs, ordering), in first-seen order. */
+  readonly preds: readonly string[];
+  /** `__enabled__` as written, if the row set it. */
+  readonly enabled?: Value;
+}
+
+/** Splits one node's routed keys into requested config and the scheduler's own keys. */
+function requestedConfig(values: readonly RoutedValue[]): { requested: Map<string, Value>; enabled?: Value } {
+  const requested = new Map<string, Value>();
+  let enabled: Value | undefined;
+  for (const { route, value } of values) {
+    if (route.kind !== 'special') requested.set(route.local, value);
+    else if (route.local === '__enabled__' || route.local === 'enabled') enabled = value;
+  }
+  return enabled === undefined ? { requested } : { requested, enabled };
+}
+
+function addPred(preds: string[], node: string): void {
+  if (!preds.includes(node)) preds.push(node);
+}
+
+/** Resolves every input: a configured value wins, then the connection, then the default. */
+function resolveInputs(
+  node: PipelineNode,
+  requested: ReadonlyMap<string, Value>,
+  ctx: { row: RowContext; router: Router },
+): { inputs: Map<string, Value>; unconnected: string[]; preds: string[] } {
+  const inputs = new Map<string, Value>();
+  const unconnected: string[] = [];
+  const preds: string[] = [];
+  for (const [name, source] of node.inputs) {
+    const configured = requested.get(name);
+    const reference = typeof configured === 'string' ? ctx.router.references.get(referenceKey(node.name, name, configured)) : undefined;
+    if (reference) {
+      addPred(preds, reference.node);
+      inputs.set(name, ctx.row.outputPath(reference));
+    } else if (source.kind === 'from') {
+      for (const ref of source.refs) addPred(preds, ref.node);
+      const paths = source.refs.map((ref) => ctx.row.outputPath(ref));
+      inputs.set(name, requested.has(name) ? (configured as Value) : source.fanIn ? paths : (paths[0] as string));
+    } else if (source.kind === 'same_as') {
+      addPred(preds, source.node);
+      inputs.set(name, requested.has(name) ? (configured as Value) : ctx.row.inputValue(source.node, source.input));
+    } else {
+      unconnected.push(name);
+      inputs.set(name, requested.has(name) ? (configured as Value) : source.default);
+    }
+  }
+  for (const after of node.after) addPred(preds, after);
+  return { inputs, unconnected, preds };
+}
+
+/** kwdagger's `final_algo_config`. Reference-connected inputs count as connections, not values. */
+function algoConfig(
+  node: PipelineNode,
+  requested: ReadonlyMap<string, Value>,
+  resolved: { inputs: ReadonlyMap<string, Value>; unconnected: readonly string[] },
+  router: Router,
+): ValueMap {
+  const algo: Record<string, Value> = {};
+  for (const [key, value] of requested) {
+    if (node.outputs.has(key) || node.perfParams.has(key)) continue;
+    if (typeof value === 'string' && router.references.has(referenceKey(node.name, key, value))) continue;
+    algo[key] = value;
+  }
+  for (const name of resolved.unconnected) algo[name] = resolved.inputs.get(name) ?? null;
+  for (const [key, value] of node.params) {
+    if (value !== undefined && !(key in algo)) algo[key] = value;
+  }
+  return algo;
+}
+
+function perfConfig(node: PipelineNode, requested: ReadonlyMap<string, Value>): Map<string, Value> {
+  const perf = new Map<string, Value>();
+  for (const [key, value] of requested) if (node.perfParams.has(key)) perf.set(key, value);
+  for (const [key, value] of node.perfParams) if (value !== undefined && !perf.has(key)) perf.set(key, value);
+  return perf;
+}
+
+/** Configures one node from the keys one row routes to it. */
+export function configureNode(
+  node: PipelineNode,
+  values: readonly RoutedValue[],
+  ctx: { row: RowContext; router: Router },
+): ConfiguredNode {
+  const { requested, enabled } = requestedConfig(values);
+  const resolved = resolveInputs(node, requested, ctx);
+  const configured = {
+    requested,
+    inputs: resolved.inputs,
+    perf: perfConfig(node, requested),
+    algo: algoConfig(node, requested, resolved, ctx.router),
+    preds: resolved.preds,
+  };
+  return enabled === undefined ? configured : { ...configured, enabled };
+}
+
+/**
+ * kwdagger's `final_config`: requested keys first (row order), then inputs,
+ * outputs, perf and algo params; later groups overwrite values but keep positions.
+ * This is the argv order of the default command rendering.
+ */
+export function finalConfig(configured: ConfiguredNode, outputs: ReadonlyMap<string, string>): ValueMap {
+  const final = new Map<string, Value>(configured.requested);
+  for (const [k, v] of configured.inputs) final.set(k, v);
+  for (const [k, v] of outputs) final.set(k, v);
+  for (const [k, v] of configured.perf) final.set(k, v);
+  for (const k of Object.keys(configured.algo)) final.set(k, configured.algo[k] as Value);
+  return Object.fromEntries(final);
+}

@@ -1,0 +1,147 @@
+import { posix } from 'node:path';
+import type { PipelineNode, Resources } from '../pipeline/pipeline.js';
+import type { Value, ValueMap } from '../values/value.js';
+import type { Job, JobLink, JobStatus } from './job-graph.js';
+import { renderCommand } from './render-command.js';
+
+/** Lookups a job needs to derive its command, config and links. */
+export interface JobIndex {
+  readonly jobs: ReadonlyMap<string, JobRecord>;
+  readonly nodes: ReadonlyMap<string, PipelineNode>;
+  /** Node name → position in topological order. */
+  readonly order: ReadonlyMap<string, number>;
+}
+
+/** Everything known about a job when it is created. */
+export interface JobInit {
+  readonly id: string;
+  readonly node: string;
+  readonly algoId: string;
+  readonly dir: string;
+  readonly status: JobStatus;
+  readonly reason: string;
+  readonly scheduled: boolean;
+  readonly redo: boolean;
+  /** Ids of all direct predecessor jobs (any status). */
+  readonly preds: readonly string[];
+  readonly deps: readonly string[];
+  readonly final: ValueMap;
+  readonly algo: ValueMap;
+  readonly perfKeys: readonly string[];
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly fingerprint: string;
+  readonly firstRow: number;
+}
+
+export const MARKER_NAME = '.gwc-done';
+
+/**
+ * A job of the IR. Heavy text (command, job config, links) is derived on
+ * access from small stored fields, so a million-job graph fits in memory.
+ */
+export class JobRecord implements Job {
+  readonly id: string;
+  readonly node: string;
+  readonly algoId: string;
+  readonly dir: string;
+  readonly marker: string;
+  readonly status: JobStatus;
+  readonly reason: string;
+  readonly scheduled: boolean;
+  readonly redo: boolean;
+  readonly deps: readonly string[];
+  readonly preds: readonly string[];
+  readonly final: ValueMap;
+  readonly fingerprint: string;
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly resources: Resources;
+  readonly #algo: ValueMap;
+  readonly #perfKeys: readonly string[];
+  readonly #rows: number[];
+  readonly #index: JobIndex;
+
+  constructor(init: JobInit, index: JobIndex) {
+    this.id = init.id;
+    this.node = init.node;
+    this.algoId = init.algoId;
+    this.dir = init.dir;
+    this.marker = `${init.dir}/${MARKER_NAME}`;
+    this.status = init.status;
+    this.reason = init.reason;
+    this.scheduled = init.scheduled;
+    this.redo = init.redo;
+    this.deps = init.deps;
+    this.preds = init.preds;
+    this.final = init.final;
+    this.fingerprint = init.fingerprint;
+    this.outputs = init.outputs;
+    this.#algo = init.algo;
+    this.#perfKeys = init.perfKeys;
+    this.#rows = [init.firstRow];
+    this.#index = index;
+    this.resources = this.#stage().resources;
+  }
+
+  #stage(): PipelineNode {
+    const node = this.#index.nodes.get(this.node);
+    if (!node) throw new Error(`internal: job ${this.id} names unknown node ${this.node}`);
+    return node;
+  }
+
+  /** Records another grid row that configures this same job. */
+  addRow(row: number): void {
+    this.#rows.push(row);
+  }
+
+  get rows(): readonly number[] {
+    return this.#rows;
+  }
+
+  get command(): string {
+    return renderCommand(this.#stage(), this.final);
+  }
+
+  /** Transitive predecessor jobs, in topological order of their nodes, then by id. */
+  get ancestors(): readonly JobRecord[] {
+    const seen = new Map<string, JobRecord>();
+    const stack = [...this.preds];
+    while (stack.length) {
+      const id = stack.pop() as string;
+      const job = this.#index.jobs.get(id);
+      if (!job || seen.has(id)) continue;
+      seen.set(id, job);
+      stack.push(...job.preds);
+    }
+    const order = this.#index.order;
+    return [...seen.values()].sort((a, b) => (order.get(a.node) ?? 0) - (order.get(b.node) ?? 0) || (a.id < b.id ? -1 : 1));
+  }
+
+  get ancestorDirs(): readonly string[] {
+    return this.ancestors.map((job) => job.dir);
+  }
+
+  /** This job's resolved params (algo then perf), keyed `<node>.<param>`. */
+  ownConfig(): [string, Value][] {
+    const entries: [string, Value][] = Object.keys(this.#algo).map((k) => [`${this.node}.${k}`, this.#algo[k] as Value]);
+    for (const k of this.#perfKeys) entries.push([`${this.node}.${k}`, this.final[k] ?? null]);
+    return entries;
+  }
+
+  get config(): ValueMap {
+    const entries = [...this.ancestors, this].flatMap((job) => job.ownConfig());
+    return Object.fromEntries(entries);
+  }
+
+  get links(): readonly JobLink[] {
+    const links: JobLink[] = [];
+    for (const predId of this.preds) {
+      const pred = this.#index.jobs.get(predId);
+      if (!pred) continue;
+      const predLink = `${this.dir}/.pred/${pred.node}/${pred.id}`;
+      const succLink = `${pred.dir}/.succ/${this.node}/${this.id}`;
+      links.push({ path: predLink, target: posix.relative(posix.dirname(predLink), pred.dir) });
+      links.push({ path: succLink, target: posix.relative(posix.dirname(succLink), this.dir) });
+    }
+    return links;
+  }
+}

@@ -1,0 +1,12 @@
+/** Characters Python's `shlex.quote` leaves bare (`[\w@%+=:,./-]`, ASCII). */
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * Python's `shlex.quote`: bare when safe, otherwise single-quoted with `'` spelled `'"'"'`.
+ * Commands are rendered exactly as kwdagger renders them, so invoke.sh reads the same.
+ */
+export function shlexQuote(text: string): string {
+  if (text === '') return "''";
+  if (SAFE.test(text)) return text;
+  return `'${text.replaceAll("'", `'"'"'`)}'`;
+}

@@ -1,0 +1,32 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import type { JobProbe, ProbeResult } from '../graph/build-graph.js';
+import { MARKER_NAME } from '../graph/job.js';
+
+/** The file the runner touches before a job's first attempt; its presence rules out adoption. */
+export const ATTEMPT_NAME = '.gwc-attempt';
+
+/**
+ * Looks at job directories on disk. Each node directory is listed once, so a
+ * million jobs under a fresh root cost one `readdir` per node, not a `stat` per job.
+ */
+export function diskProbe(): JobProbe {
+  const listings = new Map<string, ReadonlySet<string>>();
+  const listing = (parent: string): ReadonlySet<string> => {
+    let names = listings.get(parent);
+    if (!names) {
+      names = existsSync(parent) ? new Set(readdirSync(parent)) : new Set();
+      listings.set(parent, names);
+    }
+    return names;
+  };
+  return ({ dir, fingerprint, outputs }): ProbeResult => {
+    if (!listing(posix.dirname(dir)).has(posix.basename(dir))) return 'absent';
+    const marker = posix.join(dir, MARKER_NAME);
+    if (existsSync(marker)) {
+      return readFileSync(marker, 'utf8').includes(`"fingerprint": "${fingerprint}"`) ? 'done' : 'stale';
+    }
+    if (existsSync(posix.join(dir, ATTEMPT_NAME)) || outputs.length === 0) return 'absent';
+    return outputs.every((p) => existsSync(p)) ? 'adoptable' : 'absent';
+  };
+}

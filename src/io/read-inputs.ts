@@ -1,0 +1,44 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { error, type Diagnostic, type SourceText } from '../diagnostics/diagnostic.js';
+import { decodeSource } from '../parse/load-yaml.js';
+
+/** The name diagnostics use for YAML passed inline with `--params`. */
+export const INLINE_PARAMS_NAME = '<--params>';
+
+/** Inputs larger than this are refused before parsing. */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** A path as shown in messages: relative to the working directory when that is shorter. */
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** Reads a text input file, refusing missing, huge and binary files with a diagnostic. */
+export function readSourceFile(path: string, cwd: string): { source?: SourceText; diagnostics: Diagnostic[] } {
+  const shown = displayPath(resolve(cwd, path), cwd);
+  let bytes: Buffer;
+  try {
+    if (statSync(resolve(cwd, path)).size > MAX_INPUT_BYTES) {
+      return { diagnostics: [error('E_FILE_READ', `"${shown}" is larger than 64 MiB`, { hint: 'a pipeline or grid file is small text' })] };
+    }
+    bytes = readFileSync(resolve(cwd, path));
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
+    return { diagnostics: [error('E_FILE_READ', `cannot read "${shown}": ${reason}`, { hint: 'check the path' })] };
+  }
+  return decodeSource(shown, bytes);
+}
+
+/**
+ * `--params` as kwdagger reads it: a single line naming an existing file is
+ * that file; anything else is YAML text.
+ */
+export function readParams(arg: string, cwd: string): { source?: SourceText; dir: string; diagnostics: Diagnostic[] } {
+  if (!arg.includes('\n') && arg.trim() !== '' && existsSync(resolve(cwd, arg))) {
+    const read = readSourceFile(arg, cwd);
+    return { ...read, dir: dirname(resolve(cwd, arg)) };
+  }
+  return { source: { path: INLINE_PARAMS_NAME, text: arg }, dir: cwd, diagnostics: [] };
+}

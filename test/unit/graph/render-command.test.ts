@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { renderCommand } from '../../../src/graph/render-command.js';
+import { shlexQuote } from '../../../src/graph/shlex-quote.js';
+import type { ValueMap } from '../../../src/values/value.js';
+
+describe('shlexQuote is Python shlex.quote', () => {
+  const cases: [string, string][] = [
+    ['', "''"],
+    ['abc', 'abc'],
+    ['/a/b-c_d.json', '/a/b-c_d.json'],
+    ['a=b:c,d@e%f+g', 'a=b:c,d@e%f+g'],
+    ['a b', "'a b'"],
+    ["it's", `'it'"'"'s'`],
+    ['$HOME', "'$HOME'"],
+    ['x\ny', "'x\ny'"],
+    ['é', "'é'"],
+  ];
+  for (const [text, want] of cases) test(JSON.stringify(text), () => assert.equal(shlexQuote(text), want));
+});
+
+describe('renderCommand', () => {
+  const cases: { name: string; config: ValueMap; args?: Parameters<typeof renderCommand>[0]['args']; want: string }[] = [
+    { name: 'no args', config: {}, want: 'node predict.js' },
+    {
+      name: 'kwdagger --key=value rendering',
+      config: { dataset: 'data/test.json', heatmaps: '/r/p/heatmaps.json', workers: 2n, window: 8n, model: null, thresh: 0.5, flag: true },
+      want: 'node predict.js --dataset=data/test.json --heatmaps=/r/p/heatmaps.json --workers=2 --window=8 --model=None --thresh=0.5 --flag=True',
+    },
+    { name: 'lists are varargs', config: { srcs: ['a b', 'c'] }, want: "node predict.js --srcs 'a b' c" },
+    { name: 'dicts are one JSON word', config: { kw: { a: 1n } }, want: `node predict.js --kw='{"a": 1}'` },
+    {
+      name: 'explicit template',
+      config: { heatmaps: '/r/h.json', thresh: 0.1 },
+      args: [[{ kind: 'ref', key: 'heatmaps' }], [{ kind: 'literal', text: '--track_kwargs={"thresh": ' }, { kind: 'ref', key: 'thresh' }, { kind: 'literal', text: '}' }]],
+      want: `node predict.js /r/h.json '--track_kwargs={"thresh": 0.1}'`,
+    },
+    {
+      name: 'a template word that is one list value expands to several words',
+      config: { srcs: ['a', 'b c'] },
+      args: [[{ kind: 'literal', text: '--srcs' }], [{ kind: 'ref', key: 'srcs' }]],
+      want: "node predict.js --srcs a 'b c'",
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const node = c.args ? { command: 'node predict.js', args: c.args } : { command: 'node predict.js' };
+      assert.equal(renderCommand(node, c.config), c.want);
+    });
+  }
+});
