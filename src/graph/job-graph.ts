@@ -37,6 +37,8 @@ export interface Job {
   readonly preds: readonly string[];
   /** Ids of the scheduled jobs this job waits for, sorted. */
   readonly deps: readonly string[];
+  /** The node's final config (the values its command receives), in argv order. */
+  readonly final: ValueMap;
   /** The exact shell command (executable plus quoted arguments), as written to invoke.sh. */
   readonly command: string;
   /** job_config.json: the requested config of this node and its ancestors, flat dotted keys. */

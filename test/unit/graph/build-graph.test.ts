@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ProbeResult } from '../../../src/graph/build-graph.js';
+import type { Job } from '../../../src/graph/job-graph.js';
+import { compileText } from '../../helpers/compile-text.js';
+
+/** The reference's worked example (§9), verified against kwdagger. */
+const PIPELINE = `
+nodes:
+  predict:
+    command: node predict.js
+    inputs:
+      dataset: data/test.json
+    outputs:
+      heatmaps: heatmaps.json
+    params:
+      window: 8
+      model: null
+    perf_params:
+      workers: 2
+  track:
+    command: node track.js
+    inputs:
+      heatmaps: {from: predict.heatmaps}
+    outputs:
+      sites: sites.json
+    params:
+      thresh: 0.5
+`;
+const GRID = `
+matrix:
+  predict.window: [8, 16]
+  track.thresh: [0.1, 0.5]
+`;
+
+function table(jobs: readonly Job[]): [string, string, string][] {
+  return jobs.map((j) => [j.node, j.id, j.algoId]);
+}
+
+describe('the worked example gives kwdagger ids in kwdagger order', () => {
+  test('six unique jobs', () => {
+    const { value: graph, diagnostics } = compileText(PIPELINE, GRID);
+    assert.deepEqual(diagnostics, []);
+    assert.ok(graph);
+    assert.deepEqual(table(graph.jobs), [
+      ['predict', 'predict_id_vpqa8zhuivpa', 'predict_algo_id_3q6dcvd0l4ax'],
+      ['track', 'track_id_yg5ny96j9f34', 'track_algo_id_pah425pgwjt5'],
+      ['track', 'track_id_11djukushu3c', 'track_algo_id_zol8ovdgxvfy'],
+      ['predict', 'predict_id_kz509xoho8ar', 'predict_algo_id_ryv9ticlc1ek'],
+      ['track', 'track_id_arc7fs7hocu3', 'track_algo_id_pah425pgwjt5'],
+      ['track', 'track_id_jztnomhj9y6r', 'track_algo_id_zol8ovdgxvfy'],
+    ]);
+    assert.equal(graph.rowCount, 4);
+  });
+
+  test('job dirs, deps, outputs and commands', () => {
+    const graph = compileText(PIPELINE, GRID).value!;
+    const track = graph.jobs[1]!;
+    assert.equal(track.dir, '/srv/gwc/runs/track/track_id_yg5ny96j9f34');
+    assert.deepEqual(track.deps, ['predict_id_vpqa8zhuivpa']);
+    assert.equal(track.outputs['sites'], '/srv/gwc/runs/track/track_id_yg5ny96j9f34/sites.json');
+    assert.equal(
+      track.command,
+      'node track.js --thresh=0.1 --heatmaps=/srv/gwc/runs/predict/predict_id_vpqa8zhuivpa/heatmaps.json --sites=/srv/gwc/runs/track/track_id_yg5ny96j9f34/sites.json',
+    );
+    assert.equal(
+      graph.jobs[0]!.command,
+      'node predict.js --window=8 --dataset=data/test.json --heatmaps=/srv/gwc/runs/predict/predict_id_vpqa8zhuivpa/heatmaps.json --workers=2 --model=None',
+    );
+    assert.deepEqual(track.config, {
+      'predict.window': 8n,
+      'predict.dataset': 'data/test.json',
+      'predict.model': null,
+      'predict.workers': 2n,
+      'track.thresh': 0.1,
+    });
+    assert.deepEqual(track.links, [
+      { path: '/srv/gwc/runs/track/track_id_yg5ny96j9f34/.pred/predict/predict_id_vpqa8zhuivpa', target: '../../../../predict/predict_id_vpqa8zhuivpa' },
+      { path: '/srv/gwc/runs/predict/predict_id_vpqa8zhuivpa/.succ/track/track_id_yg5ny96j9f34', target: '../../../../track/track_id_yg5ny96j9f34' },
+    ]);
+    assert.deepEqual(track.rows, [0]);
+    assert.deepEqual(graph.jobs[0]!.rows, [0, 1]);
+  });
+
+  test('geowatch-v2 profile: hex-8 ids and the flat/ layout', () => {
+    const graph = compileText(PIPELINE, GRID, { profile: 'geowatch-v2' }).value!;
+    const predict = graph.jobs[0]!;
+    assert.match(predict.id, /^predict_id_[0-9a-f]{8}$/);
+    assert.equal(predict.dir, `/srv/gwc/runs/flat/predict/${predict.id}`);
+  });
+});
+
+describe('dedup, enable and caching', () => {
+  test('rows that differ only in perf params collapse with a warning naming them', () => {
+    const { value: graph, diagnostics } = compileText(PIPELINE, 'matrix: {predict.workers: [2, 8]}');
+    assert.equal(graph!.jobs.length, 2);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]!.code, 'W_PERF_COLLAPSE');
+    assert.match(diagnostics[0]!.found ?? '', /"workers"/);
+    assert.equal(graph!.jobs[0]!.final['workers'], 2n, "the first row's value wins");
+  });
+
+  test('rows that differ in an algo param share upstream jobs', () => {
+    const graph = compileText(PIPELINE, 'matrix: {track.thresh: [0.1, 0.2, 0.3]}').value!;
+    assert.deepEqual(graph.jobs.map((j) => j.node), ['predict', 'track', 'track', 'track']);
+  });
+
+  const cases: { name: string; grid: string; enable?: [string, false | true | 'redo'][]; probe?: (dir: string) => ProbeResult; skipExisting?: boolean; want: [string, string, boolean][] }[] = [
+    {
+      name: 'a disabled upstream without results skips its dependents',
+      grid: 'predict.__enabled__: 0',
+      want: [['predict', 'disabled', false], ['track', 'skipped', false]],
+    },
+    {
+      name: 'a disabled upstream whose results exist lets dependents run, without waiting',
+      grid: 'predict.__enabled__: 0',
+      probe: (dir) => (dir.includes('/predict/') ? 'done' : 'absent'),
+      want: [['predict', 'disabled', false], ['track', 'to_run', true]],
+    },
+    {
+      name: '--enable on the command line; the grid wins over it',
+      grid: 'matrix: {predict.window: 8}',
+      enable: [['track', false]],
+      want: [['predict', 'to_run', true], ['track', 'disabled', false]],
+    },
+    {
+      name: 'done jobs stay listed; stale ones run again',
+      grid: 'matrix: {predict.window: 8}',
+      probe: (dir) => (dir.includes('/predict/') ? 'done' : 'stale'),
+      want: [['predict', 'done', true], ['track', 'to_run', true]],
+    },
+    {
+      name: '--skip-existing leaves done jobs out',
+      grid: 'matrix: {predict.window: 8}',
+      probe: (dir) => (dir.includes('/predict/') ? 'adoptable' : 'absent'),
+      skipExisting: true,
+      want: [['predict', 'done', false], ['track', 'to_run', true]],
+    },
+    {
+      name: 'redo bypasses the cache and --skip-existing',
+      grid: 'matrix: {predict.window: 8, predict.__enabled__: redo}',
+      probe: () => 'done',
+      skipExisting: true,
+      want: [['predict', 'to_run', true], ['track', 'done', false]],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const { value: graph, diagnostics } = compileText(PIPELINE, c.grid, {
+        enable: new Map(c.enable ?? []),
+        skipExisting: c.skipExisting ?? false,
+        probe: ({ dir }) => (c.probe ? c.probe(dir) : 'absent'),
+      });
+      assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual(graph!.jobs.map((j) => [j.node, j.status, j.scheduled]), c.want);
+    });
+  }
+
+  test('deps name only scheduled predecessors', () => {
+    const graph = compileText(PIPELINE, 'predict.window: 8', { skipExisting: true, probe: ({ dir }) => (dir.includes('/predict/') ? 'done' : 'absent') }).value!;
+    assert.deepEqual(graph.jobs[1]!.deps, []);
+    assert.deepEqual(graph.jobs[1]!.preds, [graph.jobs[0]!.id]);
+  });
+
+  test('redo jobs are marked redo', () => {
+    const graph = compileText(PIPELINE, 'predict.__enabled__: redo').value!;
+    assert.deepEqual(graph.jobs.map((j) => j.redo), [true, false]);
+  });
+});
