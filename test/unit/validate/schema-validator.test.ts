@@ -125,9 +125,9 @@ describe('validateAgainstSchema with the pipeline schema', () => {
       want: ['E_SCHEMA 5:17 invalid value for "nodes.a.inputs.x.from"'],
     },
     {
-      name: 'a dotted output name',
-      yaml: 'nodes:\n  a:\n    command: run\n    outputs: {x.y: out.json}\n',
-      want: ['E_SCHEMA 4:15 invalid name "x.y" in "nodes.a.outputs"'],
+      name: 'an output name with an empty segment',
+      yaml: 'nodes:\n  a:\n    command: run\n    outputs: {x..y: out.json}\n',
+      want: ['E_SCHEMA 4:15 invalid name "x..y" in "nodes.a.outputs"'],
     },
     {
       name: 'resources out of range',
