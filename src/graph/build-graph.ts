@@ -4,7 +4,6 @@ import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { algoId, jobDirectory, processId, type HashProfile } from '../hash/ids.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { toJson } from '../values/py-format.js';
-import { typedKey } from '../values/typed-key.js';
 import type { Value, ValueMap } from '../values/value.js';
 import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
@@ -37,19 +36,6 @@ interface RowSlot {
   readonly inputs: ReadonlyMap<string, Value>;
   /** Node name → algo id of this job and all its ancestors. */
   readonly depends: ReadonlyMap<string, string>;
-}
-
-/** A cache that forgets everything when full, so huge grids stay within memory. */
-class IdCache {
-  readonly #map = new Map<string, string>();
-  get(key: string, make: () => string): string {
-    const hit = this.#map.get(key);
-    if (hit !== undefined) return hit;
-    if (this.#map.size >= 100_000) this.#map.clear();
-    const made = make();
-    this.#map.set(key, made);
-    return made;
-  }
 }
 
 interface NodeStats {
@@ -122,8 +108,9 @@ export class GraphBuilder {
   readonly #order: JobRecord[] = [];
   readonly #stats: NodeStats[];
   readonly #position: ReadonlyMap<string, number>;
-  readonly #algoCache = new IdCache();
-  readonly #processCache = new IdCache();
+  /** Per node, the nodes whose jobs it can read from in a row (links and grid references). */
+  readonly #upstream: readonly (readonly number[])[];
+  #previous: { readonly routed: readonly RoutedValue[][]; readonly slots: readonly RowSlot[] } | undefined;
   #rows = 0;
 
   constructor(pipeline: Pipeline, router: Router, options: BuildOptions) {
@@ -133,6 +120,35 @@ export class GraphBuilder {
     this.#position = new Map(pipeline.nodes.map((n, i) => [n.name, i]));
     this.#index = { jobs: this.#jobs, nodes: new Map(pipeline.nodes.map((n) => [n.name, n])), order: this.#position };
     this.#stats = pipeline.nodes.map(() => ({ rows: 0, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
+    this.#upstream = pipeline.nodes.map((node) => this.#upstreamOf(node));
+  }
+
+  #upstreamOf(node: PipelineNode): number[] {
+    const names = new Set(node.after);
+    for (const source of node.inputs.values()) {
+      if (source.kind === 'from') for (const ref of source.refs) names.add(ref.node);
+      if (source.kind === 'same_as') names.add(source.node);
+    }
+    for (const [key, ref] of this.#router.references) if (key.startsWith(`${node.name}\0`)) names.add(ref.node);
+    return [...names].map((name) => this.#position.get(name) as number);
+  }
+
+  /**
+   * A node whose routed keys and upstream jobs equal the previous row's gets the
+   * previous row's job again. Product order changes the last keys fastest, so
+   * upstream nodes are configured once per distinct value, not once per row.
+   */
+  #reusable(i: number, routed: readonly RoutedValue[], slots: readonly RowSlot[]): RowSlot | undefined {
+    const previous = this.#previous;
+    if (!previous) return undefined;
+    const before = previous.routed[i] as readonly RoutedValue[];
+    if (before.length !== routed.length) return undefined;
+    for (let k = 0; k < routed.length; k++) {
+      const [a, b] = [routed[k] as RoutedValue, before[k] as RoutedValue];
+      if (a.route !== b.route || a.value !== b.value) return undefined;
+    }
+    for (const j of this.#upstream[i] as readonly number[]) if (slots[j] !== previous.slots[j]) return undefined;
+    return previous.slots[i];
   }
 
   /** Routes one row's keys to the nodes that read them. */
@@ -156,24 +172,28 @@ export class GraphBuilder {
       inputValue: (node: string, input: string) => slotOf(node).inputs.get(input) ?? null,
     };
     this.#pipeline.nodes.forEach((node, i) => {
+      const reused = this.#reusable(i, routed[i] ?? [], slots);
+      if (reused) {
+        reused.job.addRow(rowIndex);
+        (this.#stats[i] as NodeStats).rows += 1;
+        slots.push(reused);
+        return;
+      }
       const configured = configureNode(node, routed[i] ?? [], { row: ctx, router: this.#router });
       slots.push(this.#jobFor(node, configured, configured.preds.map(slotOf), rowIndex));
     });
+    this.#previous = { routed, slots };
   }
 
   #jobFor(node: PipelineNode, configured: ConfiguredNode, preds: readonly RowSlot[], rowIndex: number): RowSlot {
     const stats = this.#stats[this.#position.get(node.name) as number] as NodeStats;
     stats.rows += 1;
-    const ownAlgoId = this.#algoCache.get(`${node.name}\0${typedKey(configured.algo)}`, () =>
-      algoId(node.name, configured.algo, this.#options.profile),
-    );
+    const ownAlgoId = algoId(node.name, configured.algo, this.#options.profile);
     const depends = new Map<string, string>();
     for (const pred of preds) for (const [name, id] of pred.depends) depends.set(name, id);
     depends.set(node.name, ownAlgoId);
     const sorted = [...depends.keys()].sort();
-    const id = this.#processCache.get(`${node.name}\0${sorted.map((k) => depends.get(k)).join('\0')}`, () =>
-      processId(node.name, Object.fromEntries(sorted.map((k) => [k, depends.get(k) as string])), this.#options.profile),
-    );
+    const id = processId(node.name, Object.fromEntries(sorted.map((k) => [k, depends.get(k) as string])), this.#options.profile);
     const existing = this.#jobs.get(id);
     if (existing) {
       existing.addRow(rowIndex);
@@ -234,7 +254,6 @@ export class GraphBuilder {
       },
       this.#index,
     );
-    Object.freeze(job);
     this.#jobs.set(id, job);
     this.#willExist.set(id, decision.willExist);
     this.#order.push(job);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { isUnorderedMap, isValueList, type Value, type ValueMap } from '../values/value.js';
 
 /**
@@ -115,9 +115,19 @@ function serialize(value: Value, types: boolean): string {
  * dict (kwdagger's configs are), so its keys are sorted.
  */
 export function ubeltSerialize(data: Value): Buffer {
-  const top = !isValueList(data) && typeof data === 'object' && data !== null ? serialize(pairsOf(data as ValueMap, true), true) : serialize(data, false);
-  return Buffer.from(top, 'latin1');
+  return Buffer.from(serializeTop(data), 'latin1');
 }
+
+function serializeTop(data: Value): string {
+  const isMap = !isValueList(data) && typeof data === 'object' && data !== null;
+  return isMap ? serialize(pairsOf(data as ValueMap, true), true) : serialize(data, false);
+}
+
+/** One-shot sha512 hex; `crypto.hash` (Node ≥ 20.12) skips a Hash object per id. */
+const sha512Hex: (bytes: string) => string =
+  typeof crypto.hash === 'function'
+    ? (bytes) => crypto.hash('sha512', ASCII.test(bytes) ? bytes : Buffer.from(bytes, 'latin1'), 'hex')
+    : (bytes) => crypto.createHash('sha512').update(bytes, 'latin1').digest('hex');
 
 const BASE26 = 'abcdefghijklmnopqrstuvwxyz';
 
@@ -130,7 +140,7 @@ function toBase26(n: bigint): string {
 
 /** `ub.hash_data(data, base=…)`: sha512 over the serialization, as hex or the whole number in base 36 or 26. */
 export function hashData(data: Value, base: 16 | 26 | 36): string {
-  const hex = createHash('sha512').update(ubeltSerialize(data)).digest('hex');
+  const hex = sha512Hex(serializeTop(data));
   if (base === 16) return hex;
   const n = BigInt(`0x${hex}`);
   return base === 36 ? n.toString(36) : toBase26(n);
