@@ -19,7 +19,6 @@ export const DIAGNOSTIC_CODES = [
   'E_CYCLE',
   'E_PATH_ESCAPES', //   an output path leaves the job dir
   'E_PRIMARY_OUTPUT', // primary_output missing or ambiguous
-  'E_NAMESPACE', //      a namespace problem
   'E_ARG_TEMPLATE', //   a bad argument template
   // grid
   'E_EMPTY_GRID',
@@ -36,7 +35,6 @@ export const DIAGNOSTIC_CODES = [
   'E_OPTION',
   // warnings
   'W_PERF_COLLAPSE', //  rows collapse into one job because they differ only in perf params
-  'W_DUPLICATE_ROWS',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

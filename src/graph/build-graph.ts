@@ -243,6 +243,7 @@ export class GraphBuilder {
         dir,
         ...decision,
         redo: enabledState === 'redo',
+        staleMarker: probe === 'stale',
         preds: predIds,
         deps: decision.scheduled ? [...new Set(preds.filter((p) => p.job.scheduled).map((p) => p.job.id))].sort() : [],
         final: finalConfig(configured, outputs),

@@ -33,6 +33,8 @@ export interface Job {
   readonly scheduled: boolean;
   /** `__enabled__: redo`: ignore every cache. */
   readonly redo: boolean;
+  /** A done marker exists on disk but its fingerprint differs: the job runs again although the marker file is there. */
+  readonly staleMarker: boolean;
   /** Ids of the direct predecessor jobs (data, shared inputs, ordering), whatever their status. */
   readonly preds: readonly string[];
   /** Ids of the scheduled jobs this job waits for, sorted. */

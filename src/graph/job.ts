@@ -22,6 +22,7 @@ export interface JobInit {
   readonly reason: string;
   readonly scheduled: boolean;
   readonly redo: boolean;
+  readonly staleMarker: boolean;
   /** Ids of all direct predecessor jobs (any status). */
   readonly preds: readonly string[];
   readonly deps: readonly string[];
@@ -49,6 +50,7 @@ export class JobRecord implements Job {
   readonly reason: string;
   readonly scheduled: boolean;
   readonly redo: boolean;
+  readonly staleMarker: boolean;
   readonly deps: readonly string[];
   readonly preds: readonly string[];
   readonly final: ValueMap;
@@ -70,6 +72,7 @@ export class JobRecord implements Job {
     this.reason = init.reason;
     this.scheduled = init.scheduled;
     this.redo = init.redo;
+    this.staleMarker = init.staleMarker;
     this.deps = init.deps;
     this.preds = init.preds;
     this.final = init.final;

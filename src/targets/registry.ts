@@ -1,0 +1,10 @@
+import { makeTarget } from './make/index.js';
+import type { Target } from './target.js';
+
+/** Every compile target by name; a new target must be added here (and to TargetName). */
+export type TargetName = 'make';
+
+/** The targets the CLI offers. */
+export const TARGETS = {
+  make: makeTarget,
+} satisfies Record<TargetName, Target>;

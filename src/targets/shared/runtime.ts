@@ -1,0 +1,33 @@
+import type { Job, JobGraph } from '../../graph/job-graph.js';
+import { toJson } from '../../values/py-format.js';
+import type { EmittedFile, TargetOptions } from '../target.js';
+import { readTemplateFile } from './render.js';
+
+/** File name of the done marker in a job dir (the runner writes `<dir>/.gwc-done`). */
+export const MARKER_NAME = '.gwc-done';
+
+/** File name of the per-job runner in the output directory. */
+export const RUNNER_FILE = 'gwc-run.sh';
+
+/** The runtime files every target ships next to its artifacts: the per-job runner. */
+export function runtimeFiles(): EmittedFile[] {
+  return [{ path: RUNNER_FILE, content: readTemplateFile(`runtime/${RUNNER_FILE}`), executable: true }];
+}
+
+/**
+ * The runner's argv for one job (what follows `sh gwc-run.sh`), unquoted: each
+ * target quotes it its own way. The command is the last word, after `--`.
+ */
+export function runnerArgs(job: Job, graph: JobGraph, options: TargetOptions): string[] {
+  const args = ['--dir', job.dir, '--id', job.id, '--fp', job.fingerprint, '--config', toJson(job.config)];
+  for (const name of Object.keys(job.outputs).sort()) args.push('--output', job.outputs[name] as string);
+  for (const dir of job.ancestorDirs) args.push('--see-also', dir);
+  if (options.enableLinks) {
+    for (const link of job.links) args.push('--link', `${link.path}=${link.target}`);
+  }
+  const gpus = job.resources.gpus ?? 0;
+  if (gpus > 0) args.push('--gpus', String(gpus));
+  if (job.redo) args.push('--redo');
+  args.push('--workdir', graph.workdir, '--', job.command);
+  return args;
+}

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describe, test } from 'node:test';
+import type { JobGraph } from '../../../../src/graph/job-graph.js';
+import { makeTarget, validateMake } from '../../../../src/targets/make/index.js';
+import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
+import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
+import { UPDATE_GOLDEN, repoPath } from '../../../helpers/paths.js';
+
+/** Compares with a golden file under test/golden/; `UPDATE_GOLDEN=1` rewrites it instead. */
+function assertGolden(relativePath: string, actual: string): void {
+  const path = repoPath('test/golden', relativePath);
+  if (UPDATE_GOLDEN) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, actual);
+    return;
+  }
+  assert.equal(actual, readFileSync(path, 'utf8'), `${relativePath} differs; UPDATE_GOLDEN=1 rewrites it`);
+}
+
+function makefileOf(graph: JobGraph, options: TargetOptions = fixtureOptions()): string {
+  const file = makeTarget.emit(graph, options).find((f) => f.path === 'Makefile') as EmittedFile;
+  return typeof file.content === 'string' ? file.content : [...file.content].join('');
+}
+
+/** The rule (target line plus recipe) whose target contains the text. */
+function ruleFor(makefile: string, text: string): string[] {
+  const lines = makefile.split('\n');
+  const at = lines.findIndex((line) => line.includes(text) && line.includes('.gwc-done:'));
+  assert.ok(at >= 0, `no rule for ${text}`);
+  return lines.slice(at, at + 2);
+}
+
+describe('make target', () => {
+  test('the Makefile of the fixture graph matches its golden byte for byte', () => {
+    assertGolden('make/basic/Makefile', makefileOf(pipelineGraph(), fixtureOptions({ devices: ['0', '1'] })));
+  });
+
+  test('every recipe line starts with a TAB and calls the runner silently', () => {
+    const recipes = makefileOf(pipelineGraph())
+      .split('\n')
+      .filter((line) => line.includes('$(GWC_RUN)'));
+    assert.equal(recipes.length, 10);
+    for (const line of recipes) assert.match(line, /^\t@\$\(GWC_RUN\) --dir /);
+  });
+
+  test('the default goal is all, which names every node', () => {
+    const text = makefileOf(pipelineGraph());
+    const firstRule = text.split('\n').find((line) => /^[^#\s.][^=]*:(\s|$)/.test(line) && !line.includes(':='));
+    assert.equal(firstRule, 'all: predict track evaluate');
+    assert.match(text, /^\.PHONY: all FORCE predict track evaluate$/m);
+  });
+
+  const FORCE_CASES: [string, string, boolean][] = [
+    ['to_run root job', 'predict_id_aaaa', false],
+    ['done job', 'predict_id_bbbb', false],
+    ['to_run job with a dependency', 'track_id_00cd', false],
+    ['redo job', 'track_id_01cd', true],
+  ];
+  for (const [name, id, forced] of FORCE_CASES) {
+    test(`FORCE prerequisite: ${name}`, () => {
+      const [head] = ruleFor(makefileOf(pipelineGraph()), id);
+      assert.equal(head?.endsWith(' FORCE'), forced, head);
+    });
+  }
+
+  test('a done job that must re-run because of redo is forced too', () => {
+    const graph = fixtureGraph({ root: '/r', workdir: '/w' }, [{ id: 'a', node: 'n', status: 'done', redo: true }]);
+    assert.deepEqual(ruleFor(makefileOf(graph), '/a/')[0], '$(ROOT)/n/a/.gwc-done: FORCE');
+  });
+
+  test('a job whose marker is stale is forced', () => {
+    const graph = fixtureGraph({ root: '/r', workdir: '/w' }, [{ id: 'a', node: 'n', staleMarker: true }]);
+    assert.deepEqual(ruleFor(makefileOf(graph), '/a/')[0], '$(ROOT)/n/a/.gwc-done: FORCE');
+  });
+
+  test('prerequisites are the markers of the dependencies', () => {
+    const [head] = ruleFor(makefileOf(pipelineGraph()), 'evaluate_id_10ef');
+    assert.equal(head, '$(ROOT)/evaluate/evaluate_id_10ef/.gwc-done: $(ROOT)/track/track_id_10cd/.gwc-done');
+  });
+
+  test('exports devices and preamble only when given', () => {
+    const plain = makefileOf(pipelineGraph());
+    assert.doesNotMatch(plain, /GWC_DEVICES|GWC_PREAMBLE|GWC_NL|GWC_EMPTY/);
+    const full = makefileOf(pipelineGraph(), fixtureOptions({ devices: ['0', '3'], preamble: ' conda activate x\n# go' }));
+    assert.match(full, /^export GWC_DEVICES \?= 0,3$/m);
+    assert.match(full, /^export GWC_PREAMBLE \?= \$\(GWC_EMPTY\) conda activate x\$\(GWC_NL\)\\# go$/m);
+    assert.match(full, /^GWC_EMPTY :=$/m);
+    assert.match(full, /^define GWC_NL\n\n\nendef$/m);
+  });
+
+  test('a value with a newline gets the prelude; others do not', () => {
+    const graph = fixtureGraph({ root: '/r', workdir: '/w' }, [
+      { id: 'a', node: 'n', command: "printf '%s' 'x\ny'" },
+      { id: 'b', node: 'n', command: 'echo b' },
+    ]);
+    const text = makefileOf(graph);
+    assert.match(ruleFor(text, '/a/')[1]!, /^\t@gwc_nl=\$\$\(printf '\\nx'\); .* -- 'printf '\\''%s'\\'' '\\''x'"\$\$\{gwc_nl\}"'y'\\'''$/);
+    assert.match(ruleFor(text, '/b/')[1]!, /^\t@\$\(GWC_RUN\) /);
+  });
+
+  test('the content is re-iterable and streamed in bounded chunks', () => {
+    const specs = Array.from({ length: 3000 }, (_, i) => ({ id: `job_${i}`, node: 'n', ...(i ? { deps: ['job_0'] } : {}) }));
+    const file = makeTarget.emit(fixtureGraph({ root: '/r', workdir: '/w' }, specs), fixtureOptions())[0] as EmittedFile;
+    assert.equal(typeof file.content, 'object');
+    const first = [...file.content];
+    const second = [...file.content];
+    assert.deepEqual(first, second);
+    assert.ok(first.length > 3, `only ${first.length} chunks`);
+    for (const chunk of first) assert.ok(chunk.length < 1 << 17, `chunk of ${chunk.length} characters`);
+    assert.equal(first.join('').match(/\.gwc-done:/g)?.length, 3000);
+  });
+
+  test('emits the runner next to the Makefile', () => {
+    assert.deepEqual(
+      makeTarget.emit(pipelineGraph(), fixtureOptions()).map((f) => [f.path, f.executable ?? false]),
+      [
+        ['Makefile', false],
+        ['gwc-run.sh', true],
+      ],
+    );
+  });
+
+  test('runs as make -j <workers>', () => {
+    assert.deepEqual(makeTarget.runCommand(fixtureOptions({ workers: 7 })), ['make', '-j', '7']);
+  });
+
+  test('a root path of / still shortens through an empty ROOT', () => {
+    const text = makefileOf(fixtureGraph({ root: '/', workdir: '/w' }, [{ id: 'a', node: 'n' }]));
+    assert.match(text, /^ROOT := $/m);
+    assert.equal(ruleFor(text, '/a/')[0], '$(ROOT)/n/a/.gwc-done:');
+  });
+});
+
+describe('validateMake', () => {
+  const ROOTS: [string, string, string | null][] = [
+    ['safe root', '/srv/gwc/runs', null],
+    ['space', '/srv/my runs', 'the make target needs a root path without " "'],
+    ['colon and hash', '/srv/a:b#c', 'the make target needs a root path without ":", "#"'],
+    ['percent', '/srv/50%', 'the make target needs a root path without "%"'],
+    ['dollar', '/srv/$x', 'the make target needs a root path without "$"'],
+  ];
+  for (const [name, root, message] of ROOTS) {
+    test(`root: ${name}`, () => {
+      const diagnostics = validateMake(fixtureGraph({ root, workdir: '/w' }, [{ id: 'a', node: 'n' }]));
+      assert.deepEqual(diagnostics.map((d) => d.message), message ? [message] : []);
+      for (const d of diagnostics) {
+        assert.equal(d.code, 'E_OPTION');
+        assert.equal(d.found, JSON.stringify(root));
+        assert.ok(d.expected && d.hint);
+      }
+    });
+  }
+
+  test('job dirs that are not make-safe are reported once', () => {
+    const graph = fixtureGraph({ root: '/r', workdir: '/w' }, [
+      { id: 'a b', node: 'n' },
+      { id: 'c d', node: 'n' },
+    ]);
+    const diagnostics = validateMake(graph);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.message]), [
+      ['E_OPTION', 'the make target needs job directories without " "'],
+    ]);
+  });
+
+  const NODES: [string, boolean][] = [
+    ['predict', true],
+    ['FORCE', false],
+    ['all', false],
+    ['Makefile', false],
+    ['-j', false],
+  ];
+  for (const [node, ok] of NODES) {
+    test(`node name ${node}`, () => {
+      const diagnostics = validateMake(fixtureGraph({ root: '/r', workdir: '/w' }, [{ id: 'x', node }]));
+      assert.deepEqual(diagnostics.map((d) => d.message), ok ? [] : [`the make target cannot name a target after node "${node}"`]);
+    });
+  }
+
+  test('the target exposes the same validation', () => {
+    const graph = fixtureGraph({ root: '/a b', workdir: '/w' }, [{ id: 'x', node: 'n' }]);
+    assert.deepEqual(makeTarget.validate?.(graph, fixtureOptions()), validateMake(graph));
+  });
+});
