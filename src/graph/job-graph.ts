@@ -43,6 +43,8 @@ export interface Job {
   readonly final: ValueMap;
   /** The exact shell command (executable plus quoted arguments), as written to invoke.sh. */
   readonly command: string;
+  /** job_config.json's text (one line): {@link config} as JSON, ints and floats kept apart. */
+  readonly configJson: string;
   /** job_config.json: the requested config of this node and its ancestors, flat dotted keys. */
   readonly config: ValueMap;
   /** A hash of what produced the result; a marker with another fingerprint is stale. */

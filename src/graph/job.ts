@@ -3,6 +3,7 @@ import type { PipelineNode, Resources } from '../pipeline/pipeline.js';
 import type { Value, ValueMap } from '../values/value.js';
 import type { Job, JobLink, JobStatus } from './job-graph.js';
 import { renderCommand } from './render-command.js';
+import { toJson } from '../values/py-format.js';
 
 /** Lookups a job needs to derive its command, config and links. */
 export interface JobIndex {
@@ -61,6 +62,8 @@ export class JobRecord implements Job {
   readonly #perfKeys: readonly string[];
   readonly #rows: number[];
   readonly #index: JobIndex;
+  #lineageCache: readonly JobRecord[] | undefined;
+  #membersCache: string | undefined;
 
   constructor(init: JobInit, index: JobIndex) {
     this.id = init.id;
@@ -104,19 +107,26 @@ export class JobRecord implements Job {
     return renderCommand(this.#stage(), this.final);
   }
 
-  /** Transitive predecessor jobs, in topological order of their nodes, then by id. */
+  /**
+   * Transitive predecessor jobs, in topological order of their nodes, then by id.
+   * Built from the predecessors' own (cached) lineages: upstream jobs are shared
+   * by many descendants, leaf jobs are asked once.
+   */
   get ancestors(): readonly JobRecord[] {
     const seen = new Map<string, JobRecord>();
-    const stack = [...this.preds];
-    while (stack.length) {
-      const id = stack.pop() as string;
-      const job = this.#index.jobs.get(id);
-      if (!job || seen.has(id)) continue;
-      seen.set(id, job);
-      stack.push(...job.preds);
+    for (const predId of this.preds) {
+      const pred = this.#index.jobs.get(predId);
+      if (!pred) continue;
+      for (const job of pred.#lineage()) seen.set(job.id, job);
     }
     const order = this.#index.order;
     return [...seen.values()].sort((a, b) => (order.get(a.node) ?? 0) - (order.get(b.node) ?? 0) || (a.id < b.id ? -1 : 1));
+  }
+
+  /** This job's ancestors and itself, cached because descendants ask for it. */
+  #lineage(): readonly JobRecord[] {
+    this.#lineageCache ??= [...this.ancestors, this];
+    return this.#lineageCache;
   }
 
   get ancestorDirs(): readonly string[] {
@@ -130,9 +140,25 @@ export class JobRecord implements Job {
     return entries;
   }
 
+  /** {@link ownConfig} as JSON members (`"a.p": 1, …`), cached when a descendant asks. */
+  #configMembers(cache: boolean): string {
+    if (this.#membersCache !== undefined) return this.#membersCache;
+    const members = this.ownConfig()
+      .map(([k, v]) => `${JSON.stringify(k)}: ${toJson(v)}`)
+      .join(', ');
+    if (cache) this.#membersCache = members;
+    return members;
+  }
+
   get config(): ValueMap {
     const entries = [...this.ancestors, this].flatMap((job) => job.ownConfig());
     return Object.fromEntries(entries);
+  }
+
+  get configJson(): string {
+    const members = this.ancestors.map((job) => job.#configMembers(true));
+    members.push(this.#configMembers(false));
+    return `{${members.filter((m) => m !== '').join(', ')}}`;
   }
 
   get links(): readonly JobLink[] {

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Job, JobGraph, JobLink, JobStatus, NodeSummary } from '../../src/graph/job-graph.js';
 import type { Resources } from '../../src/pipeline/pipeline.js';
 import type { TargetOptions } from '../../src/targets/target.js';
+import { toJson } from '../../src/values/py-format.js';
 import type { ValueMap } from '../../src/values/value.js';
 
 /** One hand-written job; everything else (dir, marker, links, ancestors) is derived. */
@@ -66,6 +67,7 @@ function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<str
     final: spec.final ?? {},
     command,
     config: spec.config ?? {},
+    configJson: toJson(spec.config ?? {}),
     fingerprint: createHash('sha256').update(`${spec.id}\0${command}`).digest('hex').slice(0, 16),
     outputs: Object.fromEntries(Object.entries(spec.outputs ?? {}).map(([name, rel]) => [name, posix.join(dir, rel)])),
     ancestorDirs: ancestors(preds, earlier).map((job) => job.dir),

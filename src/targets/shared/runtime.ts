@@ -1,5 +1,4 @@
 import type { Job, JobGraph } from '../../graph/job-graph.js';
-import { toJson } from '../../values/py-format.js';
 import type { EmittedFile, TargetOptions } from '../target.js';
 import { readTemplateFile } from './render.js';
 
@@ -19,7 +18,7 @@ export function runtimeFiles(): EmittedFile[] {
  * target quotes it its own way. The command is the last word, after `--`.
  */
 export function runnerArgs(job: Job, graph: JobGraph, options: TargetOptions): string[] {
-  const args = ['--dir', job.dir, '--id', job.id, '--fp', job.fingerprint, '--config', toJson(job.config)];
+  const args = ['--dir', job.dir, '--id', job.id, '--fp', job.fingerprint, '--config', job.configJson];
   for (const name of Object.keys(job.outputs).sort()) args.push('--output', job.outputs[name] as string);
   for (const dir of job.ancestorDirs) args.push('--see-also', dir);
   if (options.enableLinks) {
