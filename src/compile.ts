@@ -1,11 +1,10 @@
 import { error, hasErrors, type Diagnostic, type SourceText } from './diagnostics/diagnostic.js';
-import { buildGraph, type JobProbe } from './graph/build-graph.js';
+import { buildGraph, type BuildOptions } from './graph/build-graph.js';
 import type { EnableState } from './graph/enable.js';
 import type { JobGraph } from './graph/job-graph.js';
 import { buildRouter, type Router } from './graph/routing.js';
 import { validateGridValues } from './graph/validate-grid-values.js';
 import { expandGrid, gridKeys, parseGrid, type Grid, type GridSemantics } from './grid/index.js';
-import type { HashProfile } from './hash/ids.js';
 import { loadYaml } from './parse/load-yaml.js';
 import { parsePipeline } from './pipeline/parse-pipeline.js';
 import { orderWithReferences } from './graph/order-nodes.js';
@@ -25,13 +24,8 @@ export interface FrontEndInput {
   readonly readSource: ReadSource;
 }
 
-export interface GraphSettings {
-  readonly root: string;
-  readonly workdir: string;
-  readonly profile: HashProfile;
-  readonly enable: ReadonlyMap<string, EnableState>;
-  readonly skipExisting: boolean;
-  readonly probe: JobProbe;
+/** How to build the graph, plus command-line overrides of the grid's own options. */
+export interface GraphSettings extends BuildOptions {
   readonly gridSemantics?: GridSemantics;
   readonly maxConfigs?: number;
 }

@@ -14,24 +14,11 @@ export interface JobIndex {
 }
 
 /** Everything known about a job when it is created. */
-export interface JobInit {
-  readonly id: string;
-  readonly node: string;
-  readonly algoId: string;
-  readonly dir: string;
-  readonly status: JobStatus;
-  readonly reason: string;
-  readonly scheduled: boolean;
-  readonly redo: boolean;
-  readonly staleMarker: boolean;
-  /** Ids of all direct predecessor jobs (any status). */
-  readonly preds: readonly string[];
-  readonly deps: readonly string[];
-  readonly final: ValueMap;
+export interface JobInit
+  extends Pick<Job, 'id' | 'node' | 'algoId' | 'dir' | 'status' | 'reason' | 'scheduled' | 'redo' | 'staleMarker' | 'preds' | 'deps' | 'final' | 'outputs' | 'fingerprint'> {
+  /** What the algo id hashes; with the perf keys, the job's part of job_config.json. */
   readonly algo: ValueMap;
   readonly perfKeys: readonly string[];
-  readonly outputs: Readonly<Record<string, string>>;
-  readonly fingerprint: string;
   readonly firstRow: number;
 }
 
