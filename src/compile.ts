@@ -6,6 +6,7 @@ import { buildRouter, type Router } from './graph/routing.js';
 import { validateGridValues } from './graph/validate-grid-values.js';
 import { expandGrid, gridKeys, parseGrid, type Grid, type GridSemantics } from './grid/index.js';
 import { loadYaml } from './parse/load-yaml.js';
+import { UnhashableValueError } from './hash/ubelt-hash.js';
 import { parsePipeline } from './pipeline/parse-pipeline.js';
 import { orderWithReferences } from './graph/order-nodes.js';
 import type { Pipeline } from './pipeline/pipeline.js';
@@ -80,8 +81,23 @@ export function compileGraph(input: FrontEndInput, settings: GraphSettings): Sta
   const connected = connect(pipeline.value, grid.value, settings.enable);
   const soFar = [...parseDiagnostics, ...connected.diagnostics];
   if (!connected.value) return { diagnostics: soFar };
-  const built = buildGraph(connected.value.pipeline, connected.value.router, expandGrid(grid.value), settings);
-  return { value: built.graph, diagnostics: [...soFar, ...built.diagnostics] };
+  try {
+    const built = buildGraph(connected.value.pipeline, connected.value.router, expandGrid(grid.value), settings);
+    return { value: built.graph, diagnostics: [...soFar, ...built.diagnostics] };
+  } catch (e) {
+    if (!(e instanceof UnhashableValueError)) throw e;
+    return { diagnostics: [...soFar, unhashable(e, grid.value.source)] };
+  }
+}
+
+/** A value ubelt cannot hash (text that is not valid Unicode) reached an id. */
+function unhashable(e: UnhashableValueError, grid: SourceText): Diagnostic {
+  return error('E_BAD_VALUE', 'a grid value cannot be hashed into an id', {
+    span: { source: grid, start: 0, end: 1 },
+    found: e.message,
+    expected: 'text that is valid Unicode (no lone surrogate escapes such as "\\ud800")',
+    hint: 'remove the escape from the value',
+  });
 }
 
 /** Runs a target's own checks, then emits its files. */

@@ -30,14 +30,17 @@ function checkEnableValues(router: Router, keys: readonly RoutableKey[]): Diagno
   return diagnostics;
 }
 
-/** Floats Python cannot hash (inf, nan) would crash kwdagger; we refuse them up front. */
+/**
+ * Non-finite floats (`.inf`, `.nan`) are refused: ubelt would hash their text, but as a
+ * parameter they are almost always a YAML slip, and no command reads them back alike.
+ */
 function checkHashable(keys: readonly RoutableKey[]): Diagnostic[] {
   const bad = (v: Value): boolean =>
     (typeof v === 'number' && !Number.isFinite(v)) || (Array.isArray(v) && (v as readonly Value[]).some(bad));
   return keys
     .filter((key) => key.values.some(bad))
     .map((key) =>
-      error('E_BAD_VALUE', `"${key.key}" has a value that cannot be hashed into an id`, {
+      error('E_BAD_VALUE', `"${key.key}" has a non-finite float`, {
         ...(key.span ? { span: key.span } : {}),
         found: key.values.filter(bad).map(describe).join(', '),
         expected: 'a finite number, a string, a bool or null',

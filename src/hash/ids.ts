@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ValueMap } from '../values/value.js';
-import { hashData } from './ubelt-hash.js';
+import { hashDataPrefix, type HashBase } from './ubelt-hash.js';
 
 /**
  * How ids are made and laid out.
@@ -9,24 +9,29 @@ import { hashData } from './ubelt-hash.js';
  */
 export type HashProfile = 'kwdagger' | 'geowatch-v2';
 
-/** `condense_config`: `<type>_<hash>` with the profile's base and length. */
+const HASH_FORMAT: Readonly<Record<HashProfile, { base: HashBase; length: number }>> = {
+  kwdagger: { base: 36, length: 12 },
+  'geowatch-v2': { base: 16, length: 8 },
+};
+
+/** `condense_config`: `<type>_<hash>`, the hash cut to the profile's length from its most significant end. */
 export function condense(config: ValueMap, typeName: string, profile: HashProfile): string {
-  const hash = profile === 'kwdagger' ? hashData(config, 36).slice(0, 12) : hashData(config, 16).slice(0, 8);
-  return `${typeName}_${hash}`;
+  const { base, length } = HASH_FORMAT[profile];
+  return `${typeName}_${hashDataPrefix(config, base, length)}`;
 }
 
-/** `<node>_algo_id_<hash>` of the node's algo config. */
+/** `<node>_algo_id_<hash>` of the node's algo config; it does not depend on the DAG. */
 export function algoId(nodeName: string, algoConfig: ValueMap, profile: HashProfile): string {
   return condense(algoConfig, `${nodeName}_algo_id`, profile);
 }
 
-/** `<node>_id_<hash>` of `{node or ancestor: algo id}`. */
+/** `<node>_id_<hash>` of `depends` = `{node or ancestor name: its algo id}`, the node itself included. */
 export function processId(nodeName: string, depends: ValueMap, profile: HashProfile): string {
   return condense(depends, `${nodeName}_id`, profile);
 }
 
-/** The job directory; a group of '.' collapses. */
-export function jobDirectory(root: string, group: string, nodeName: string, id: string, profile: HashProfile): string {
-  const parts = profile === 'kwdagger' ? [group, nodeName, id] : [group, 'flat', nodeName, id];
-  return posix.join(root, ...parts.filter((p) => p !== '.' && p !== ''));
+/** The job directory; a group of '.' (or '') adds no level. */
+export function jobDirectory(root: string, group: string, nodeName: string, processId: string, profile: HashProfile): string {
+  const levels = profile === 'kwdagger' ? [group, nodeName, processId] : [group, 'flat', nodeName, processId];
+  return posix.join(root, ...levels.filter((level) => level !== '.' && level !== ''));
 }

@@ -1,0 +1,61 @@
+/**
+ * ubelt `_convert_hexstr_base`: the whole digest, read as one number, written
+ * in base 36 (`0-9a-z`) or base 26 (`a-z`) without leading zeros. Ids then
+ * keep the most significant digits, so the full conversion is only needed when
+ * the whole string is asked for; a prefix takes two BigInt divisions.
+ */
+
+/** The digest bases ubelt names: hex, `alphanum` and `abc`. */
+export type HashBase = 16 | 26 | 36;
+
+/** BigInt's base-26 digits `0-9a-p`, shifted onto ubelt's `a-z`. */
+function base26Digits(radix26: string): string {
+  let out = '';
+  for (let i = 0; i < radix26.length; i++) {
+    const c = radix26.charCodeAt(i);
+    out += String.fromCharCode(c <= 0x39 ? c + 49 : c + 10);
+  }
+  return out;
+}
+
+function spell(n: bigint, base: 26 | 36): string {
+  return base === 36 ? n.toString(36) : base26Digits(n.toString(26));
+}
+
+/** `POWERS[base][k] = base ** k`, up to the first power above any 512-bit digest. */
+const POWERS = new Map<number, bigint[]>();
+
+function powersOf(base: 26 | 36): bigint[] {
+  let table = POWERS.get(base);
+  if (table) return table;
+  table = [1n];
+  for (let p = 1n; p < 1n << 520n; ) table.push((p *= BigInt(base)));
+  POWERS.set(base, table);
+  return table;
+}
+
+/** How many digits `n` (> 0) has in `base`. */
+function digitCount(n: bigint, powers: readonly bigint[]): number {
+  let digits = powers.length - 1;
+  while (digits > 1 && n < (powers[digits - 1] as bigint)) digits--;
+  return digits;
+}
+
+/** The digest `hex` in `base`, as ubelt spells it (zero is `'0'` in every base, as in ubelt). */
+export function convertHexBase(hex: string, base: HashBase): string {
+  if (base === 16) return hex;
+  const n = BigInt(`0x${hex}`);
+  return n === 0n ? '0' : spell(n, base);
+}
+
+/** The first `length` characters of {@link convertHexBase}, without converting the whole number. */
+export function convertHexBasePrefix(hex: string, base: HashBase, length: number): string {
+  if (base === 16) return hex.slice(0, length);
+  const n = BigInt(`0x${hex}`);
+  if (n === 0n) return '0'.slice(0, length);
+  const powers = powersOf(base);
+  const digits = digitCount(n, powers);
+  if (digits <= length || n >= (powers[powers.length - 1] as bigint)) return spell(n, base).slice(0, length);
+  // floor(n / base^(digits - length)) has exactly `length` digits: the leading ones of n.
+  return spell(n / (powers[digits - length] as bigint), base);
+}
