@@ -63,8 +63,8 @@ export function addCompileOptions(command: Command): Command {
   return command
     .option('--pipeline <file>', 'the pipeline (stage graph) YAML file')
     .option('--params <file-or-yaml>', 'the param grid: a YAML file, or YAML text (as the seed passes it)')
-    .option('--target <name>', 'what to emit (see `geowatch-compile targets`)', 'make')
-    .option('--backend <name>', 'the seed\'s spelling of the target: serial (bash), tmux, slurm')
+    .option('--target <name>', 'what to emit (see `geowatch-compile targets`; default: make)')
+    .option('--backend <name>', 'the seed\'s spelling of the target: serial (bash), tmux, slurm; --target wins over it')
     .option('--out <dir>', 'where to write the artifacts (default: <root>/_gwc/<queue-name>/<target>)')
     .option('--root <dir>', 'the result root: job directories live under it', 'runs')
     .option('--workdir <dir>', 'directory commands run from (default: the pipeline file\'s directory)')
@@ -122,7 +122,7 @@ function parseEnables(values: readonly string[], diagnostics: Diagnostic[]): Map
 }
 
 function resolveTarget(raw: RawOptions, targets: readonly string[], diagnostics: Diagnostic[]): string {
-  if (raw.backend !== undefined) {
+  if (raw.backend !== undefined && raw.target === undefined) {
     const target = BACKEND_TARGETS[raw.backend];
     if (target) return target;
     diagnostics.push(
