@@ -1,5 +1,5 @@
 import { error, type Diagnostic, type Span } from '../diagnostics/diagnostic.js';
-import { suggest } from '../diagnostics/did-you-mean.js';
+import { closest, suggest } from '../diagnostics/did-you-mean.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import type { Value } from '../values/value.js';
 
@@ -28,6 +28,8 @@ export interface Router {
   readonly routes: ReadonlyMap<string, readonly Route[]>;
   /** `node\0input\0value` → the output a reference string connects that input to. */
   readonly references: ReadonlyMap<string, OutputRef>;
+  /** `node\0input\0value` → the grid key that wrote the reference, to point at it in errors. */
+  readonly referenceSpans: ReadonlyMap<string, Span>;
 }
 
 export function referenceKey(node: string, input: string, value: string): string {
@@ -62,13 +64,35 @@ function candidates(pipeline: Pipeline, key: string): { node: PipelineNode; loca
 }
 
 function declaredKeys(node: PipelineNode): string[] {
-  return [...node.params.keys(), ...node.perfParams.keys(), ...node.inputs.keys(), ...node.outputs.keys(), '__enabled__'];
+  return [...node.params.keys(), ...node.perfParams.keys(), ...node.inputs.keys(), ...node.outputs.keys()];
+}
+
+/**
+ * `did you mean` for the misspelt prefix of a key. Namespaces are dotted (`trk.pxl`),
+ * so every cut is tried, longest first: `trk.pxll.data.x` → `trk.pxl`.
+ */
+function guessPrefix(key: string, prefixes: readonly string[]): string | undefined {
+  for (let cut = key.lastIndexOf('.'); cut > 0; cut = key.lastIndexOf('.', cut - 1)) {
+    const match = closest(key.slice(0, cut), prefixes);
+    if (match !== undefined) return `did you mean "${match}"?`;
+  }
+  return undefined;
+}
+
+/** A key that lacks its node prefix (`window`) but names a declared key: `did you mean "predict.window"?` */
+function guessFullKey(pipeline: Pipeline, key: string): string | undefined {
+  const full = pipeline.nodes.flatMap((node) =>
+    declaredKeys(node)
+      .filter((local) => local === key || local.endsWith(`.${key}`))
+      .map((local) => `"${node.name}.${local}"`),
+  );
+  if (full.length === 0) return undefined;
+  return full.length === 1 ? `did you mean ${full[0]}?` : `did you mean one of ${full.slice(0, 4).join(', ')}?`;
 }
 
 function unroutedKey(pipeline: Pipeline, key: RoutableKey): Diagnostic {
   const prefixes = pipeline.nodes.flatMap(prefixesOf);
-  const head = key.key.split('.')[0] ?? key.key;
-  const guess = suggest(key.key.includes('.') ? key.key.slice(0, key.key.lastIndexOf('.')) : head, prefixes);
+  const guess = guessPrefix(key.key, prefixes) ?? guessFullKey(pipeline, key.key) ?? suggest(key.key.split('.')[0] ?? key.key, prefixes);
   return error('E_UNROUTED_KEY', `grid key "${key.key}" routes to no node`, {
     ...(key.span ? { span: key.span } : {}),
     found: key.key.includes('.') ? `the prefix of "${key.key}" names no node or namespace` : 'a key with no `<node>.` prefix',
@@ -80,12 +104,15 @@ function unroutedKey(pipeline: Pipeline, key: RoutableKey): Diagnostic {
 function unknownParam(key: RoutableKey, receivers: { node: PipelineNode; local: string }[]): Diagnostic {
   const names = receivers.map((r) => `"${r.node.name}"`).join(', ');
   const local = receivers[0]?.local ?? key.key;
-  const declared = [...new Set(receivers.flatMap((r) => declaredKeys(r.node)))];
+  const declared = [...new Set(receivers.flatMap((r) => declaredKeys(r.node)))].sort();
+  // Special keys are valid too, so a misspelt `__enabled__` still gets its did-you-mean.
+  const match = closest(local, [...declared, ...SPECIAL_KEYS]);
+  const listed = declared.length ? declared.map((k) => `"${k}"`).join(', ') : 'nothing declared';
   return error('E_UNKNOWN_PARAM', `"${local}" is not declared by node ${names}`, {
     ...(key.span ? { span: key.span } : {}),
     found: `grid key "${key.key}"`,
-    expected: `a param, perf param, input or output of ${names}: ${declared.sort().join(', ')}`,
-    hint: `${suggest(local, declared)} (or declare it under the node's params)`,
+    expected: `a param, perf param, input or output of ${names}: ${listed} (or "__enabled__")`,
+    hint: match !== undefined ? `did you mean "${match}"? (or declare it under the node's params)` : `declare it under the params of ${names}, or fix the key`,
   });
 }
 
@@ -97,6 +124,7 @@ function unknownParam(key: RoutableKey, receivers: { node: PipelineNode; local: 
 export function buildRouter(pipeline: Pipeline, keys: readonly RoutableKey[]): { router: Router; diagnostics: Diagnostic[] } {
   const routes = new Map<string, Route[]>();
   const references = new Map<string, OutputRef>();
+  const referenceSpans = new Map<string, Span>();
   const diagnostics: Diagnostic[] = [];
   for (const key of keys) {
     const found = candidates(pipeline, key.key);
@@ -115,10 +143,10 @@ export function buildRouter(pipeline: Pipeline, keys: readonly RoutableKey[]): {
     }
     routes.set(key.key, accepted);
     for (const route of accepted.filter((r) => r.kind === 'input')) {
-      collectReferences(pipeline, key, route, references, diagnostics);
+      collectReferences(pipeline, key, route, { references, referenceSpans }, diagnostics);
     }
   }
-  return { router: { routes, references }, diagnostics };
+  return { router: { routes, references, referenceSpans }, diagnostics };
 }
 
 /** Finds `<node-or-namespace>.<output>` strings among an input's values (the seed's `crop.regions: trk.poly.output`). */
@@ -126,7 +154,7 @@ function collectReferences(
   pipeline: Pipeline,
   key: RoutableKey,
   route: Route,
-  references: Map<string, OutputRef>,
+  found: { references: Map<string, OutputRef>; referenceSpans: Map<string, Span> },
   diagnostics: Diagnostic[],
 ): void {
   for (const value of key.values) {
@@ -138,7 +166,9 @@ function collectReferences(
     if (owners.length === 0) continue;
     const ref = resolveReference(owners, output);
     if (ref) {
-      references.set(referenceKey(route.node, route.local, value), ref);
+      const at = referenceKey(route.node, route.local, value);
+      found.references.set(at, ref);
+      if (key.span) found.referenceSpans.set(at, key.span);
     } else {
       const outputs = [...new Set(owners.flatMap((n) => [...n.outputs.keys(), ...(n.primaryOutput ? ['output'] : [])]))];
       diagnostics.push(

@@ -7,7 +7,14 @@ import { parseEnable, type EnableState } from './enable.js';
 import type { RoutableKey, Router } from './routing.js';
 
 function describe(value: Value): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return yamlNonFinite(value);
+  if (Array.isArray(value)) return `[${(value as readonly Value[]).map(describe).join(', ')}]`;
   return typeof value === 'string' ? `"${value}"` : typeof value === 'number' ? pyFloatRepr(value) : String(value);
+}
+
+/** A non-finite float as the user wrote it in YAML (`.inf`, `-.inf`, `.nan`), not Python's `inf`. */
+function yamlNonFinite(value: number): string {
+  return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
 }
 
 /** `__enabled__` values must be 0, 1 or redo. */
@@ -44,7 +51,7 @@ function checkHashable(keys: readonly RoutableKey[]): Diagnostic[] {
         ...(key.span ? { span: key.span } : {}),
         found: key.values.filter(bad).map(describe).join(', '),
         expected: 'a finite number, a string, a bool or null',
-        hint: 'quote it to pass the text, e.g. ".inf" → "inf"',
+        hint: `write a finite number, or quote the value to pass it as text (e.g. '.inf')`,
       }),
     );
 }
@@ -57,7 +64,7 @@ function checkEnableFlags(pipeline: Pipeline, enable: ReadonlyMap<string, Enable
     .map((name) =>
       error('E_UNKNOWN_NODE', `--enable names no node "${name}"`, {
         found: `"${name}"`,
-        expected: `a node of the pipeline: ${names.join(', ')}`,
+        expected: `a node of the pipeline: ${names.map((n) => `"${n}"`).join(', ')}`,
         hint: suggest(name, names),
       }),
     );
