@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 import { runCompile } from './commands/compile.js';
 import { runExpand } from './commands/expand.js';
 import { runPlan } from './commands/plan.js';
-import { addCompileOptions, BACKEND_TARGETS, resolveOptions, type RawOptions, type ResolvedOptions } from './options.js';
+import { addCompileOptions, PLANNED_TARGETS, resolveOptions, type RawOptions, type ResolvedOptions } from './options.js';
 import { PROCESS_CONSOLE, reportDiagnostics, type Console } from './print.js';
 import { rewriteSeedArgv } from './seed-argv.js';
 
@@ -21,7 +21,7 @@ function program(io: { cwd: string; console: Console }, setCode: (code: number) 
   const targets = Object.keys(TARGETS);
   const act = (action: Action, needsPipeline: boolean, allTargets = false) => (raw: RawOptions) => {
     // plan and expand accept every backend name, even one whose target is not built in.
-    const known = allTargets ? [...new Set([...targets, ...Object.values(BACKEND_TARGETS)])] : targets;
+    const known = allTargets ? [...new Set([...targets, ...PLANNED_TARGETS])] : targets;
     const { options, diagnostics } = resolveOptions(raw, { cwd: io.cwd, targets: known, needsPipeline });
     if (reportDiagnostics(io.console, diagnostics) || !options) return setCode(1);
     setCode(action(options, io));

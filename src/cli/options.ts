@@ -53,6 +53,9 @@ export interface ResolvedOptions {
   readonly format: 'text' | 'json';
 }
 
+/** Targets of the product that a later release ships; `plan` and `expand` accept them already. */
+export const PLANNED_TARGETS: readonly string[] = ['bash', 'tmux', 'slurm', 'argo', 'snakemake'];
+
 /** The seed's `--backend` names and the targets that implement them. */
 export const BACKEND_TARGETS: Readonly<Record<string, string>> = { serial: 'bash', tmux: 'tmux', slurm: 'slurm' };
 
@@ -133,8 +136,18 @@ function resolveTarget(raw: RawOptions, targets: readonly string[], diagnostics:
     );
   }
   const target = raw.target ?? 'make';
-  if (!targets.includes(target)) {
-    diagnostics.push(optionError(`unknown target "${target}"`, { expected: `one of ${targets.join(', ')}`, hint: suggest(target, targets) }));
+  if (targets.includes(target)) return target;
+  const available = targets.map((t) => `"${t}"`).join(', ');
+  if (PLANNED_TARGETS.includes(target)) {
+    diagnostics.push(
+      optionError(`target "${target}" is not available in this version`, {
+        expected: `an available target: ${available}`,
+        hint: `use ${available}; \`geowatch-compile plan\` already accepts "${target}"`,
+      }),
+    );
+  } else {
+    const guess = suggest(target, [...targets, ...PLANNED_TARGETS]);
+    diagnostics.push(optionError(`unknown target "${target}"`, { expected: `an available target: ${available}`, hint: guess }));
   }
   return target;
 }

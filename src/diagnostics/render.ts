@@ -44,11 +44,21 @@ function formatPos(span: Span): string {
   return `${line}:${col}`;
 }
 
+/** Errors before warnings; within each, by file (in the order files first appear) and position. */
+function sortForReading(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const files = [...new Set(diagnostics.map((d) => d.span?.source.path ?? ''))];
+  const key = (d: Diagnostic): [number, number, number] => [d.severity === 'error' ? 0 : 1, files.indexOf(d.span?.source.path ?? ''), d.span?.start ?? -1];
+  return [...diagnostics].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+  });
+}
+
 /** Renders every diagnostic, errors first in source order, then a count line. */
 export function renderDiagnostics(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  const body = diagnostics.map(renderDiagnostic).join('\n\n');
+  const body = sortForReading(diagnostics).map(renderDiagnostic).join('\n\n');
   const counts = [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '']
     .filter(Boolean)
     .join(', ');

@@ -285,7 +285,7 @@ export class GraphBuilder {
       if (stats.collapsedPerf.size === 0) return [];
       const params = [...stats.collapsedPerf].sort().map((p) => `"${p}"`).join(', ');
       return [
-        warning('W_PERF_COLLAPSE', `${stats.collapsedRows} grid row(s) of node "${node.name}" collapse into jobs of other rows`, {
+        warning('W_PERF_COLLAPSE', `${stats.collapsedRows === 1 ? '1 grid row' : `${stats.collapsedRows} grid rows`} of node "${node.name}" ${stats.collapsedRows === 1 ? 'collapses' : 'collapse'} into jobs of other rows`, {
           ...(node.span ? { span: node.span } : {}),
           found: `rows that differ only in the perf param(s) ${params}`,
           expected: 'rows that differ in an algo param or input (perf params never enter the id)',

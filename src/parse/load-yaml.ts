@@ -57,7 +57,7 @@ export function loadYaml(source: SourceText): { loaded?: LoadedYaml; diagnostics
   });
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
   const diagnostics = problems.map((e) =>
-    error(YAML_ERROR_CODES[e.code] ?? 'E_YAML_SYNTAX', yamlMessage(e.message), {
+    error(YAML_ERROR_CODES[e.code] ?? 'E_YAML_SYNTAX', e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(source.text, e.pos[0]) : yamlMessage(e.message), {
       span: { source, start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) },
       ...yamlAdvice(e.code),
     }),
@@ -76,6 +76,12 @@ export function loadYaml(source: SourceText): { loaded?: LoadedYaml; diagnostics
 function yamlMessage(message: string): string {
   const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
   return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** Names the repeated key: the yaml library's message does not. */
+function duplicateKeyMessage(text: string, start: number): string {
+  const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*?)\s*:/.exec(text.slice(start))?.[1]?.trim();
+  return key ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : 'duplicate key';
 }
 
 function yamlAdvice(code: string): Pick<Diagnostic, 'hint'> {
