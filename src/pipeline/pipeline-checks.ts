@@ -97,6 +97,12 @@ function checkPaths(ctx: CheckContext, node: PipelineNode): void {
   }
 }
 
+/** A path written where an output name belongs gets the name of the output with that path. */
+function primaryOutputHint(node: PipelineNode, written: string, outputs: readonly string[]): string {
+  const byPath = [...node.outputs].find(([, path]) => path === written);
+  return byPath ? `"${written}" is the path of output "${byPath[0]}": write \`primary_output: ${byPath[0]}\`` : suggest(written, outputs);
+}
+
 function checkPrimaryOutput(ctx: CheckContext, node: PipelineNode): void {
   const outputs = [...node.outputs.keys()];
   if (node.primaryOutput !== undefined && !node.outputs.has(node.primaryOutput)) {
@@ -105,7 +111,7 @@ function checkPrimaryOutput(ctx: CheckContext, node: PipelineNode): void {
         ...at(ctx, [node.name, 'primary_output']),
         found: `"${node.primaryOutput}"`,
         expected: `one of its outputs: ${quotedList(outputs)}`,
-        hint: suggest(node.primaryOutput, outputs),
+        hint: primaryOutputHint(node, node.primaryOutput, outputs),
       }),
     );
   } else if (node.primaryOutput === undefined && outputs.length > 1) {
