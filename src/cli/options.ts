@@ -127,7 +127,7 @@ function parseEnables(values: readonly string[], diagnostics: Diagnostic[]): Map
 function resolveTarget(raw: RawOptions, targets: readonly string[], diagnostics: Diagnostic[]): string {
   if (raw.backend !== undefined && raw.target === undefined) {
     const target = BACKEND_TARGETS[raw.backend];
-    if (target) return target;
+    if (target) return resolveTarget({ target }, targets, diagnostics);
     diagnostics.push(
       optionError(`unknown backend "${raw.backend}"`, {
         expected: Object.keys(BACKEND_TARGETS).join(', '),

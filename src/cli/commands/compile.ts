@@ -55,5 +55,8 @@ export function runCompile(options: ResolvedOptions, io: { cwd: string; console:
     io.console.err(`error: cannot start ${program}: ${result.error.message}\n`);
     return 1;
   }
-  return result.status ?? 1;
+  if (result.status === 0) return 0;
+  // A failed job is the user's to fix, not ours: exit 1, never 2 (our internal errors).
+  io.console.err(`${program} exited with ${result.status === null ? `signal ${result.signal}` : `code ${result.status}`}; fix the failed jobs and run again\n`);
+  return 1;
 }
