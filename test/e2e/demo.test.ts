@@ -13,19 +13,13 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoPath } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
+import type { PlanJob } from '../helpers/plan-json.js';
 
 const DEMO = repoPath('examples', 'demo');
 const BIN = repoPath('bin', 'geowatch-compile.js');
 /** What a stage script of the demo prints when it ran (e.g. `predict: 3 heatmaps ...`). */
 const STAGE_LINE = /^(predict|track|evaluate|viz): /gm;
 
-interface PlanJob {
-  readonly id: string;
-  readonly node: string;
-  readonly status: string;
-  readonly deps: readonly string[];
-  readonly dir: string;
-}
 
 // Created at load time: the suites below copy the demo while they are being defined.
 const base = mkdtempSync(join(tmpdir(), 'gwc-demo-'));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { repoPath } from '../helpers/paths.js';
+import type { PlanJob } from '../helpers/plan-json.js';
 
 const SCHEDULE = repoPath('examples', 'geowatch', 'schedule.sh');
 const SCHEDULED_NODES: Readonly<Record<string, number>> = {
@@ -20,13 +21,6 @@ const SCHEDULED_NODES: Readonly<Record<string, number>> = {
 };
 const DISABLED_NODES = ['crop', 'pred_act_pxl', 'eval_act_pxl', 'pred_act_poly', 'eval_act_poly', 'viz_pred_act_poly'];
 
-interface PlanJob {
-  readonly id: string;
-  readonly node: string;
-  readonly status: string;
-  readonly deps: readonly string[];
-  readonly dir: string;
-}
 
 const base = mkdtempSync(join(tmpdir(), 'gwc-seed-'));
 let counter = 0;

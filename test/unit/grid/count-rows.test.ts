@@ -1,16 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadYaml } from '../../../src/parse/load-yaml.js';
-import { countRows, expandGrid, gridKeys, parseGrid, type Grid } from '../../../src/grid/index.js';
+import { gridOf } from '../../helpers/grid-of.js';
+import { countRows, expandGrid, gridKeys } from '../../../src/grid/index.js';
 
-function gridOf(text: string): Grid {
-  const { loaded } = loadYaml({ path: 'grid.yaml', text });
-  assert.ok(loaded);
-  const parsed = parseGrid(loaded, { readFile: () => ({ diagnostics: [] }) });
-  assert.deepEqual(parsed.diagnostics.map((d) => d.message), []);
-  assert.ok(parsed.grid);
-  return parsed.grid;
-}
 
 const GRIDS: readonly string[] = [
   'a: [1, 2, 3]\nb: [x, y]',

@@ -1,17 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadYaml } from '../../../src/parse/load-yaml.js';
-import { countRows, expandGrid, parseGrid, type Grid } from '../../../src/grid/index.js';
+import { gridOf } from '../../helpers/grid-of.js';
+import { countRows, expandGrid, parseGrid } from '../../../src/grid/index.js';
 import type { ValueMap } from '../../../src/values/value.js';
 
-function gridOf(text: string): Grid {
-  const { loaded } = loadYaml({ path: 'grid.yaml', text });
-  assert.ok(loaded);
-  const parsed = parseGrid(loaded, { readFile: () => ({ diagnostics: [] }) });
-  assert.deepEqual(parsed.diagnostics.map((d) => d.message), []);
-  assert.ok(parsed.grid);
-  return parsed.grid;
-}
 
 function rowsOf(text: string): ValueMap[] {
   const { loaded } = loadYaml({ path: 'expected.yaml', text });

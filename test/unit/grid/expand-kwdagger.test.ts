@@ -1,18 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadYaml } from '../../../src/parse/load-yaml.js';
-import { countRows, expandGrid, parseGrid, type Grid } from '../../../src/grid/index.js';
+import { gridOf } from '../../helpers/grid-of.js';
+import { countRows, expandGrid } from '../../../src/grid/index.js';
 import type { Value, ValueMap } from '../../../src/values/value.js';
 
-/** Parses a grid written as YAML text; fails the test on any error. */
-function gridOf(text: string): Grid {
-  const { loaded, diagnostics } = loadYaml({ path: 'grid.yaml', text });
-  assert.ok(loaded, JSON.stringify(diagnostics));
-  const parsed = parseGrid(loaded, { readFile: () => ({ diagnostics: [] }) });
-  assert.deepEqual(parsed.diagnostics.map((d) => d.message), []);
-  assert.ok(parsed.grid);
-  return parsed.grid;
-}
 
 /** Expected rows written as a YAML list, so ints and floats keep their YAML types. */
 function rowsOf(text: string): ValueMap[] {
