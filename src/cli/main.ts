@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 import { runCompile } from './commands/compile.js';
 import { runExpand } from './commands/expand.js';
 import { runPlan } from './commands/plan.js';
-import { addCompileOptions, PLANNED_TARGETS, resolveOptions, type RawOptions, type ResolvedOptions } from './options.js';
+import { addCompileOptions, addGridOptions, PLANNED_TARGETS, resolveOptions, type RawOptions, type ResolvedOptions } from './options.js';
 import { PROCESS_CONSOLE, reportDiagnostics, type Console } from './print.js';
 import { rewriteSeedArgv } from './seed-argv.js';
 
@@ -36,7 +36,7 @@ function program(io: { cwd: string; console: Console }, setCode: (code: number) 
     .action(act(runCompile, true));
   addCompileOptions(root.command('plan').description('show per node: requested rows, unique jobs, done, to run, disabled, skipped and why'))
     .action(act(runPlan, true, true));
-  addCompileOptions(root.command('expand').description('print the grid rows in order (JSON with --format json)'))
+  addGridOptions(root.command('expand').description('print the grid rows in order (JSON with --format json)'))
     .action(act(runExpand, false, true));
   root
     .command('targets')

@@ -61,11 +61,19 @@ export const BACKEND_TARGETS: Readonly<Record<string, string>> = { serial: 'bash
 
 const PROFILES: readonly HashProfile[] = ['kwdagger', 'geowatch-v2'];
 
+/** Declares the options that read the grid (all that `expand` needs). */
+export function addGridOptions(command: Command): Command {
+  return command
+    .option('--params <file-or-yaml>', 'the param grid: a YAML file, or YAML text (as the seed passes it)')
+    .option('--grid-semantics <kind>', 'kwdagger (default) or github (overrides grid_semantics in the grid)')
+    .option('--max-configs <n>', 'stop after this many grid rows')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
 /** Declares the options `compile` and `plan` share. */
 export function addCompileOptions(command: Command): Command {
-  return command
+  return addGridOptions(command)
     .option('--pipeline <file>', 'the pipeline (stage graph) YAML file')
-    .option('--params <file-or-yaml>', 'the param grid: a YAML file, or YAML text (as the seed passes it)')
     .option('--target <name>', 'what to emit (see `geowatch-compile targets`; default: make)')
     .option('--backend <name>', 'the seed\'s spelling of the target: serial (bash), tmux, slurm; --target wins over it')
     .option('--out <dir>', 'where to write the artifacts (default: <root>/_gwc/<queue-name>/<target>)')
@@ -79,10 +87,7 @@ export function addCompileOptions(command: Command): Command {
     .option('--queue-name <name>', 'name of the queue (scripts, sessions)', 'schedule-eval')
     .option('--enable-links [0|1]', 'write .pred/ and .succ/ links between job dirs', '1')
     .option('--virtualenv-cmd <cmd>', 'a command run before each job, e.g. "conda activate watch"')
-    .option('--run [0|1]', '1: start the engine after writing; 0: print how to', '0')
-    .option('--grid-semantics <kind>', 'kwdagger (default) or github (overrides grid_semantics in the grid)')
-    .option('--max-configs <n>', 'stop after this many grid rows')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+    .option('--run [0|1]', '1: start the engine after writing; 0: print how to', '0');
 }
 
 function collect(value: string, previous: string[]): string[] {
