@@ -168,7 +168,7 @@ export class GraphBuilder {
     const slots: RowSlot[] = [];
     const slotOf = (name: string): RowSlot => slots[this.#position.get(name) as number] as RowSlot;
     const ctx: RowContext = {
-      outputPath: (ref: OutputRef) => slotOf(ref.node).job.outputs[ref.output] as string,
+      outputPath: (ref: OutputRef) => slotOf(ref.node).job.outputPath(ref.output),
       inputValue: (node: string, input: string) => slotOf(node).inputs.get(input) ?? null,
     };
     this.#pipeline.nodes.forEach((node, i) => {
@@ -249,7 +249,6 @@ export class GraphBuilder {
         final: finalConfig(configured, outputs),
         algo: configured.algo,
         perfKeys: [...configured.perf.keys()],
-        outputs: Object.fromEntries(outputs),
         fingerprint,
         firstRow: args.rowIndex,
       },

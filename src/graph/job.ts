@@ -15,7 +15,7 @@ export interface JobIndex {
 
 /** Everything known about a job when it is created. */
 export interface JobInit
-  extends Pick<Job, 'id' | 'node' | 'algoId' | 'dir' | 'status' | 'reason' | 'scheduled' | 'redo' | 'staleMarker' | 'preds' | 'deps' | 'final' | 'outputs' | 'fingerprint'> {
+  extends Pick<Job, 'id' | 'node' | 'algoId' | 'dir' | 'status' | 'reason' | 'scheduled' | 'redo' | 'staleMarker' | 'preds' | 'deps' | 'final' | 'fingerprint'> {
   /** What the algo id hashes; with the perf keys, the job's part of job_config.json. */
   readonly algo: ValueMap;
   readonly perfKeys: readonly string[];
@@ -33,7 +33,6 @@ export class JobRecord implements Job {
   readonly node: string;
   readonly algoId: string;
   readonly dir: string;
-  readonly marker: string;
   readonly status: JobStatus;
   readonly reason: string;
   readonly scheduled: boolean;
@@ -43,11 +42,10 @@ export class JobRecord implements Job {
   readonly preds: readonly string[];
   readonly final: ValueMap;
   readonly fingerprint: string;
-  readonly outputs: Readonly<Record<string, string>>;
-  readonly resources: Resources;
   readonly #algo: ValueMap;
   readonly #perfKeys: readonly string[];
-  readonly #rows: number[];
+  /** One row number, or all of them once a second row configures the job (most jobs have one). */
+  #rows: number | number[];
   readonly #index: JobIndex;
   #lineageCache: readonly JobRecord[] | undefined;
   #membersCache: string | undefined;
@@ -57,7 +55,6 @@ export class JobRecord implements Job {
     this.node = init.node;
     this.algoId = init.algoId;
     this.dir = init.dir;
-    this.marker = `${init.dir}/${MARKER_NAME}`;
     this.status = init.status;
     this.reason = init.reason;
     this.scheduled = init.scheduled;
@@ -67,12 +64,27 @@ export class JobRecord implements Job {
     this.preds = init.preds;
     this.final = init.final;
     this.fingerprint = init.fingerprint;
-    this.outputs = init.outputs;
     this.#algo = init.algo;
     this.#perfKeys = init.perfKeys;
-    this.#rows = [init.firstRow];
+    this.#rows = init.firstRow;
     this.#index = index;
-    this.resources = this.#stage().resources;
+  }
+
+  get marker(): string {
+    return `${this.dir}/${MARKER_NAME}`;
+  }
+
+  get resources(): Resources {
+    return this.#stage().resources;
+  }
+
+  /** The path of one output (its final config value: the default path or the grid's override). */
+  outputPath(name: string): string {
+    return this.final[name] as string;
+  }
+
+  get outputs(): Readonly<Record<string, string>> {
+    return Object.fromEntries([...this.#stage().outputs.keys()].map((name) => [name, this.outputPath(name)]));
   }
 
   #stage(): PipelineNode {
@@ -83,11 +95,12 @@ export class JobRecord implements Job {
 
   /** Records another grid row that configures this same job. */
   addRow(row: number): void {
-    this.#rows.push(row);
+    if (typeof this.#rows === 'number') this.#rows = [this.#rows, row];
+    else this.#rows.push(row);
   }
 
   get rows(): readonly number[] {
-    return this.#rows;
+    return typeof this.#rows === 'number' ? [this.#rows] : this.#rows;
   }
 
   get command(): string {
