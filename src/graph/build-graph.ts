@@ -32,7 +32,6 @@ export interface BuildOptions {
 /** One node's job in the row being processed. */
 interface RowSlot {
   readonly job: JobRecord;
-  readonly willExist: boolean;
   readonly inputs: ReadonlyMap<string, Value>;
   /** Node name → algo id of this job and all its ancestors. */
   readonly depends: ReadonlyMap<string, string>;
@@ -81,7 +80,7 @@ function decideStatus(input: {
   if (input.skipExisting && input.enabled !== 'redo' && doesExist) {
     return { status: 'done', reason: 'results exist (--skip-existing: left out of the artifacts)', scheduled: false, willExist: true };
   }
-  const missing = input.preds.find((p) => !p.willExist);
+  const missing = input.preds.find((p) => !p.job.willExist);
   if (missing && !doesExist) {
     const why = `upstream "${missing.job.node}" is ${missing.job.status} and its results do not exist`;
     return { status: 'skipped', reason: why, scheduled: false, willExist: false };
@@ -104,7 +103,6 @@ export class GraphBuilder {
   readonly #options: BuildOptions;
   readonly #index: JobIndex;
   readonly #jobs = new Map<string, JobRecord>();
-  readonly #willExist = new Map<string, boolean>();
   readonly #order: JobRecord[] = [];
   readonly #stats: NodeStats[];
   readonly #position: ReadonlyMap<string, number>;
@@ -198,10 +196,10 @@ export class GraphBuilder {
     if (existing) {
       existing.addRow(rowIndex);
       this.#notePerfCollapse(stats, existing, configured);
-      return { job: existing, willExist: this.#willExist.get(id) ?? false, inputs: configured.inputs, depends };
+      return { job: existing, inputs: configured.inputs, depends };
     }
     const job = this.#createJob({ node, configured, preds, id, algoId: ownAlgoId, rowIndex, stats });
-    return { job, willExist: this.#willExist.get(id) ?? false, inputs: configured.inputs, depends };
+    return { job, inputs: configured.inputs, depends };
   }
 
   #notePerfCollapse(stats: NodeStats, job: JobRecord, configured: ConfiguredNode): void {
@@ -255,7 +253,6 @@ export class GraphBuilder {
       this.#index,
     );
     this.#jobs.set(id, job);
-    this.#willExist.set(id, decision.willExist);
     this.#order.push(job);
     return job;
   }

@@ -20,6 +20,8 @@ export interface JobInit
   readonly algo: ValueMap;
   readonly perfKeys: readonly string[];
   readonly firstRow: number;
+  /** Whether its results will exist once the artifacts ran (kwdagger's `will_exist`). */
+  readonly willExist: boolean;
 }
 
 export const MARKER_NAME = '.gwc-done';
@@ -42,6 +44,8 @@ export class JobRecord implements Job {
   readonly preds: readonly string[];
   readonly final: ValueMap;
   readonly fingerprint: string;
+  /** Whether its results will exist once the artifacts ran; dependents of a job that won't are skipped. */
+  readonly willExist: boolean;
   readonly #algo: ValueMap;
   readonly #perfKeys: readonly string[];
   /** One row number, or all of them once a second row configures the job (most jobs have one). */
@@ -64,6 +68,7 @@ export class JobRecord implements Job {
     this.preds = init.preds;
     this.final = init.final;
     this.fingerprint = init.fingerprint;
+    this.willExist = init.willExist;
     this.#algo = init.algo;
     this.#perfKeys = init.perfKeys;
     this.#rows = init.firstRow;
