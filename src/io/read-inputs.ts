@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { error, type Diagnostic, type SourceText } from '../diagnostics/diagnostic.js';
 import { decodeSource } from '../parse/load-yaml.js';
+import { closest } from '../diagnostics/did-you-mean.js';
 
 /** The name diagnostics use for YAML passed inline with `--params`. */
 export const INLINE_PARAMS_NAME = '<--params>';
@@ -15,6 +16,18 @@ function displayPath(path: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
+/** `did you mean "pipeline.yaml"?` when a file of a close name sits in the same directory. */
+function siblingGuess(path: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return undefined;
+  }
+  const match = closest(basename(path), names);
+  return match === undefined ? undefined : `did you mean "${match}"?`;
+}
+
 /** Reads a text input file, refusing missing, huge and binary files with a diagnostic. */
 export function readSourceFile(path: string, cwd: string): { source?: SourceText; diagnostics: Diagnostic[] } {
   const shown = displayPath(resolve(cwd, path), cwd);
@@ -25,8 +38,10 @@ export function readSourceFile(path: string, cwd: string): { source?: SourceText
     }
     bytes = readFileSync(resolve(cwd, path));
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
-    return { diagnostics: [error('E_FILE_READ', `cannot read "${shown}": ${reason}`, { hint: 'check the path' })] };
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    const reason = missing ? 'it does not exist' : (e as Error).message;
+    const hint = (missing ? siblingGuess(resolve(cwd, path)) : undefined) ?? 'check the path';
+    return { diagnostics: [error('E_FILE_READ', `cannot read "${shown}": ${reason}`, { hint })] };
   }
   return decodeSource(shown, bytes);
 }
