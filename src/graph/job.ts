@@ -27,6 +27,20 @@ export interface JobInit
 export const MARKER_NAME = '.gwc-done';
 
 /**
+ * `path.posix.relative` for two normalized absolute paths, without resolving
+ * against the working directory (a link per edge makes this hot).
+ */
+export function relativeTo(fromDir: string, to: string): string {
+  const segments = (path: string): string[] => (path === '/' ? [''] : path.split('/'));
+  const from = segments(fromDir);
+  const target = segments(to);
+  let common = 0;
+  while (common < from.length && common < target.length && from[common] === target[common]) common += 1;
+  const up = Array.from({ length: from.length - common }, () => '..');
+  return [...up, ...target.slice(common)].join('/');
+}
+
+/**
  * A job of the IR. Heavy text (command, job config, links) is derived on
  * access from small stored fields, so a million-job graph fits in memory.
  */
@@ -173,8 +187,8 @@ export class JobRecord implements Job {
       if (!pred) continue;
       const predLink = `${this.dir}/.pred/${pred.node}/${pred.id}`;
       const succLink = `${pred.dir}/.succ/${this.node}/${this.id}`;
-      links.push({ path: predLink, target: posix.relative(posix.dirname(predLink), pred.dir) });
-      links.push({ path: succLink, target: posix.relative(posix.dirname(succLink), this.dir) });
+      links.push({ path: predLink, target: relativeTo(posix.dirname(predLink), pred.dir) });
+      links.push({ path: succLink, target: relativeTo(posix.dirname(succLink), this.dir) });
     }
     return links;
   }

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import type { ProbeResult } from '../../../src/graph/build-graph.js';
 import type { Job } from '../../../src/graph/job-graph.js';
 import { compileText } from '../../helpers/compile-text.js';
+import { relativeTo } from '../../../src/graph/job.js';
+import { posix } from 'node:path';
 
 /** The reference's worked example (§9), verified against kwdagger. */
 const PIPELINE = `
@@ -166,4 +168,18 @@ describe('dedup, enable and caching', () => {
     const graph = compileText(PIPELINE, 'predict.__enabled__: redo').value!;
     assert.deepEqual(graph.jobs.map((j) => j.redo), [true, false]);
   });
+});
+
+describe('relativeTo matches path.posix.relative on normalized absolute paths', () => {
+  const cases: [string, string][] = [
+    ['/r/a/.pred/p', '/r/p/x'],
+    ['/r/a/b/.succ/t', '/r/t/y'],
+    ['/r', '/r/a'],
+    ['/r/a', '/r'],
+    ['/', '/r/a'],
+    ['/r/ab', '/r/a'],
+  ];
+  for (const [from, to] of cases) {
+    test(`${from} → ${to}`, () => assert.equal(relativeTo(from, to), posix.relative(from, to)));
+  }
 });
