@@ -8,6 +8,7 @@ declare -A NEEDED=(
   [make]=make
   [flock]=util-linux
   [bash]=bash
+  [shellcheck]=shellcheck
 )
 
 missing=()

@@ -37,6 +37,9 @@ if [[ $MODE == plan ]]; then
   GEOWATCH_COMPILE+=(plan)
 fi
 
+# The seed's text is kept verbatim: its "contiguous" and "15GSD" close and reopen
+# the double quotes, which leaves the same YAML (shellcheck warns about that).
+# shellcheck disable=SC2140
 "${GEOWATCH_COMPILE[@]}" --pipeline "$REPO/examples/geowatch/pipeline.yaml" \
     --root "$ROOT_DPATH" \
     --params="
