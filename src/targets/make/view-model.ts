@@ -25,7 +25,7 @@ export interface MakefileFrame {
   readonly nodes: readonly string[];
 }
 
-/** What every job rule needs: the scheduled jobs, the root prefix and every marker by job id. */
+/** What every job rule needs: the scheduled jobs (also by id) and the root prefix. */
 export interface RuleContext {
   readonly graph: JobGraph;
   readonly options: TargetOptions;
@@ -34,7 +34,8 @@ export interface RuleContext {
   readonly rootPrefix: string;
   /** {@link rootPrefix} plus `/`: what paths under the root start with. */
   readonly rootSlash: string;
-  readonly markers: ReadonlyMap<string, string>;
+  /** Scheduled jobs by id; a dependency's marker is derived when its rule needs it. */
+  readonly scheduled: ReadonlyMap<string, Job>;
 }
 
 const ROOT_REF = '$(ROOT)';
@@ -65,10 +66,10 @@ export function makefileFrame(graph: JobGraph, options: TargetOptions): Makefile
 /** The rule context of a graph: marker paths by job id, for prerequisites. */
 export function ruleContext(graph: JobGraph, options: TargetOptions): RuleContext {
   const jobs = scheduledJobs(graph);
-  const markers = new Map<string, string>();
-  for (const job of jobs) markers.set(job.id, job.marker);
+  const scheduled = new Map<string, Job>();
+  for (const job of jobs) scheduled.set(job.id, job);
   const prefix = rootPrefix(graph.root);
-  return { graph, options, jobs, rootPrefix: prefix, rootSlash: `${prefix}/`, markers };
+  return { graph, options, jobs, rootPrefix: prefix, rootSlash: `${prefix}/`, scheduled };
 }
 
 function rootPrefix(root: string): string {
@@ -124,7 +125,7 @@ export function jobRecipe(job: Job, context: RuleContext): string {
  */
 export function jobRule(job: Job, context: RuleContext): string {
   const prerequisites = job.deps.map((id) => {
-    const marker = context.markers.get(id);
+    const marker = context.scheduled.get(id)?.marker;
     if (marker === undefined) throw new Error(`internal: job ${job.id} depends on unscheduled job ${id}`);
     return makePath(marker, context);
   });
