@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { CompileError } from '../diagnostics/diagnostic.js';
 import { TARGETS } from '../targets/registry.js';
 import { VERSION } from '../version.js';
 import { runCompile } from './commands/compile.js';
@@ -56,10 +55,6 @@ export async function main(argv: readonly string[], io = { cwd: process.cwd(), c
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    if (e instanceof CompileError) {
-      reportDiagnostics(io.console, e.diagnostics);
-      return 1;
-    }
     io.console.err(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nplease report this with the command that caused it\n`);
     return 2;
   }

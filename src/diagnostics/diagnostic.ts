@@ -32,16 +32,6 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-/** Thrown by a stage that cannot go on; carries every diagnostic it collected. */
-export class CompileError extends Error {
-  readonly diagnostics: readonly Diagnostic[];
-  constructor(diagnostics: readonly Diagnostic[]) {
-    super(`${diagnostics.length} error(s)`);
-    this.name = 'CompileError';
-    this.diagnostics = diagnostics;
-  }
-}
-
 type DiagnosticInit = Omit<Diagnostic, 'severity' | 'code' | 'message'>;
 
 export function error(code: DiagnosticCode, message: string, init: DiagnosticInit = {}): Diagnostic {
@@ -56,7 +46,3 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Throws a {@link CompileError} when the list holds an error; warnings pass through. */
-export function throwIfErrors(diagnostics: readonly Diagnostic[]): void {
-  if (hasErrors(diagnostics)) throw new CompileError(diagnostics);
-}

@@ -50,8 +50,13 @@ export function readSourceFile(path: string, cwd: string): { source?: SourceText
  * `--params` as kwdagger reads it: a single line naming an existing file is
  * that file; anything else is YAML text.
  */
+export function paramsIsFile(arg: string, cwd: string): boolean {
+  return !arg.includes('\n') && arg.trim() !== '' && existsSync(resolve(cwd, arg));
+}
+
+/** Reads `--params` as {@link paramsIsFile} decides: the named file, or the text itself. */
 export function readParams(arg: string, cwd: string): { source?: SourceText; dir: string; diagnostics: Diagnostic[] } {
-  if (!arg.includes('\n') && arg.trim() !== '' && existsSync(resolve(cwd, arg))) {
+  if (paramsIsFile(arg, cwd)) {
     const read = readSourceFile(arg, cwd);
     return { ...read, dir: dirname(resolve(cwd, arg)) };
   }

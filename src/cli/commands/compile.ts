@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { error } from '../../diagnostics/diagnostic.js';
 import { emitTarget } from '../../compile.js';
 import { scheduledJobs } from '../../graph/job-graph.js';
+import { INLINE_PARAMS_NAME, paramsIsFile } from '../../io/read-inputs.js';
 import { outDirProblem, writeOutDir } from '../../io/write-files.js';
 import { TARGETS, type TargetName } from '../../targets/registry.js';
 import type { TargetOptions } from '../../targets/target.js';
@@ -14,7 +15,7 @@ import { reportDiagnostics, type Console } from '../print.js';
 function targetOptions(options: ResolvedOptions, cwd: string): TargetOptions {
   return {
     version: VERSION,
-    inputs: [relative(cwd, options.pipelineFile) || options.pipelineFile, options.paramsArg.includes('\n') ? '<--params>' : options.paramsArg],
+    inputs: [relative(cwd, options.pipelineFile) || options.pipelineFile, paramsIsFile(options.paramsArg, cwd) ? options.paramsArg : INLINE_PARAMS_NAME],
     outDir: options.outDir,
     workers: options.workers,
     devices: options.devices,

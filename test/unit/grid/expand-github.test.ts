@@ -1,20 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadYaml } from '../../../src/parse/load-yaml.js';
-import { gridOf } from '../../helpers/grid-of.js';
+import { assertRows, gridOf, rowsOf } from '../../helpers/grid-of.js';
 import { countRows, expandGrid, parseGrid } from '../../../src/grid/index.js';
-import type { ValueMap } from '../../../src/values/value.js';
 
 
-function rowsOf(text: string): ValueMap[] {
-  const { loaded } = loadYaml({ path: 'expected.yaml', text });
-  assert.ok(loaded && Array.isArray(loaded.value));
-  return loaded.value as ValueMap[];
-}
 
-function assertRows(actual: readonly ValueMap[], expected: readonly ValueMap[]): void {
-  assert.deepStrictEqual(actual.map((r) => Object.entries(r)), expected.map((r) => Object.entries(r)));
-}
 
 const GITHUB = 'grid_semantics: github\n';
 

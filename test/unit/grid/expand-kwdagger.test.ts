@@ -1,22 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadYaml } from '../../../src/parse/load-yaml.js';
-import { gridOf } from '../../helpers/grid-of.js';
+import { assertRows, gridOf, rowsOf } from '../../helpers/grid-of.js';
 import { countRows, expandGrid } from '../../../src/grid/index.js';
 import type { Value, ValueMap } from '../../../src/values/value.js';
 
 
-/** Expected rows written as a YAML list, so ints and floats keep their YAML types. */
-function rowsOf(text: string): ValueMap[] {
-  const { loaded } = loadYaml({ path: 'expected.yaml', text });
-  assert.ok(loaded && Array.isArray(loaded.value));
-  return loaded.value as ValueMap[];
-}
 
-/** Compares rows including key order and value types (deepStrictEqual alone ignores key order). */
-function assertRows(actual: readonly ValueMap[], expected: readonly ValueMap[]): void {
-  assert.deepStrictEqual(actual.map((r) => Object.entries(r)), expected.map((r) => Object.entries(r)));
-}
 
 const expand = (text: string): ValueMap[] => [...expandGrid(gridOf(text))];
 
