@@ -248,6 +248,7 @@ export class GraphBuilder {
         algo: configured.algo,
         perfKeys: [...configured.perf.keys()],
         fingerprint,
+        rowOptions: configured.rowOptions,
         firstRow: args.rowIndex,
       },
       this.#index,
@@ -271,6 +272,8 @@ export class GraphBuilder {
         disabled: count('disabled'),
         skipped: count('skipped'),
         reasons: [...stats.reasons].sort(),
+        resources: node.resources,
+        targetOptions: node.targetOptions,
       });
     });
   }

@@ -1,5 +1,6 @@
 import type { OutputRef, PipelineNode } from '../pipeline/pipeline.js';
-import type { Value, ValueMap } from '../values/value.js';
+import { isValueMap, type Value, type ValueMap } from '../values/value.js';
+import type { RowOptions } from './job-graph.js';
 import { referenceKey, type Route, type Router } from './routing.js';
 
 /** A key routed to one node in one row. */
@@ -29,18 +30,30 @@ export interface ConfiguredNode {
   readonly preds: readonly string[];
   /** `__enabled__` as written, if the row set it. */
   readonly enabled?: Value;
+  /** Engine options the row set (`__slurm_options__` → `slurm_options`); empty when none. */
+  readonly rowOptions: RowOptions;
 }
 
+const NO_ROW_OPTIONS: RowOptions = Object.freeze({});
+
+/** Grid keys that carry engine options, and the targetOptions key they map to. */
+const ROW_OPTION_KEYS: Readonly<Record<string, string>> = { __slurm_options__: 'slurm_options' };
+
 /** Splits one node's routed keys into requested config and the scheduler's own keys. */
-function requestedConfig(values: readonly RoutedValue[]): { requested: Map<string, Value>; enabled?: Value } {
+function requestedConfig(values: readonly RoutedValue[]): { requested: Map<string, Value>; rowOptions: RowOptions; enabled?: Value } {
   const requested = new Map<string, Value>();
   let enabled: Value | undefined;
+  let rowOptions = NO_ROW_OPTIONS;
   for (const { route, value } of values) {
     if (route.kind !== 'special') requested.set(route.local, value);
     else if (route.local === '__enabled__' || route.local === 'enabled') enabled = value;
+    else if (route.local in ROW_OPTION_KEYS && isValueMap(value)) {
+      rowOptions = Object.freeze({ ...rowOptions, [ROW_OPTION_KEYS[route.local] as string]: value });
+    }
   }
-  return enabled === undefined ? { requested } : { requested, enabled };
+  return enabled === undefined ? { requested, rowOptions } : { requested, rowOptions, enabled };
 }
+
 
 function addPred(preds: string[], node: string): void {
   if (!preds.includes(node)) preds.push(node);
@@ -110,10 +123,11 @@ export function configureNode(
   values: readonly RoutedValue[],
   ctx: { row: RowContext; router: Router },
 ): ConfiguredNode {
-  const { requested, enabled } = requestedConfig(values);
+  const { requested, enabled, rowOptions } = requestedConfig(values);
   const resolved = resolveInputs(node, requested, ctx);
   const configured = {
     requested,
+    rowOptions,
     inputs: resolved.inputs,
     perf: perfConfig(node, requested),
     algo: algoConfig(node, requested, resolved, ctx.router),

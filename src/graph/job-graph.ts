@@ -2,6 +2,12 @@ import type { Resources } from '../pipeline/pipeline.js';
 import type { ValueMap } from '../values/value.js';
 
 /**
+ * Engine options a grid row sets for one node, keyed like the pipeline's per-node
+ * `targetOptions` (`__slurm_options__` in the grid → `slurm_options`). Empty for most jobs.
+ */
+export type RowOptions = Readonly<Record<string, ValueMap>>;
+
+/**
  * Status of a job at compile time.
  * - `to_run`: will run.
  * - `done`: its done marker is valid (or kwdagger left all its outputs and no attempt of ours).
@@ -55,6 +61,8 @@ export interface Job {
   readonly ancestorDirs: readonly string[];
   readonly links: readonly JobLink[];
   readonly resources: Resources;
+  /** Engine options from the grid row that created the job (the first row when several collapse into it). */
+  readonly rowOptions: RowOptions;
   /** Grid row numbers (0-based) that configure this job. */
   readonly rows: readonly number[];
 }
@@ -70,6 +78,10 @@ export interface NodeSummary {
   readonly skipped: number;
   /** Why jobs of this node are disabled or skipped. */
   readonly reasons: readonly string[];
+  /** What one job of the node needs (cpus, gpus, mem, time, partition, account). */
+  readonly resources: Resources;
+  /** The pipeline's free-form per-engine options of the node (`slurm_options`, `argo`, `snakemake`). */
+  readonly targetOptions: ValueMap;
 }
 
 /** The single IR every target reads: frozen, jobs in topological order. */

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { PipelineNode, Resources } from '../pipeline/pipeline.js';
 import type { Value, ValueMap } from '../values/value.js';
-import type { Job, JobLink, JobStatus } from './job-graph.js';
+import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { renderCommand } from './render-command.js';
 import { toJson } from '../values/py-format.js';
 
@@ -15,7 +15,7 @@ export interface JobIndex {
 
 /** Everything known about a job when it is created. */
 export interface JobInit
-  extends Pick<Job, 'id' | 'node' | 'algoId' | 'dir' | 'status' | 'reason' | 'scheduled' | 'redo' | 'staleMarker' | 'preds' | 'deps' | 'final' | 'fingerprint'> {
+  extends Pick<Job, 'id' | 'node' | 'algoId' | 'dir' | 'status' | 'reason' | 'scheduled' | 'redo' | 'staleMarker' | 'preds' | 'deps' | 'final' | 'fingerprint' | 'rowOptions'> {
   /** What the algo id hashes; with the perf keys, the job's part of job_config.json. */
   readonly algo: ValueMap;
   readonly perfKeys: readonly string[];
@@ -58,6 +58,7 @@ export class JobRecord implements Job {
   readonly preds: readonly string[];
   readonly final: ValueMap;
   readonly fingerprint: string;
+  readonly rowOptions: RowOptions;
   /** Whether its results will exist once the artifacts ran; dependents of a job that won't are skipped. */
   readonly willExist: boolean;
   readonly #algo: ValueMap;
@@ -82,6 +83,7 @@ export class JobRecord implements Job {
     this.preds = init.preds;
     this.final = init.final;
     this.fingerprint = init.fingerprint;
+    this.rowOptions = init.rowOptions;
     this.willExist = init.willExist;
     this.#algo = init.algo;
     this.#perfKeys = init.perfKeys;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Job, JobGraph, JobLink, JobStatus, NodeSummary } from '../../src/graph/job-graph.js';
+import type { Job, JobGraph, JobLink, JobStatus, NodeSummary, RowOptions } from '../../src/graph/job-graph.js';
 import type { Resources } from '../../src/pipeline/pipeline.js';
 import type { TargetOptions } from '../../src/targets/target.js';
 import { toJson } from '../../src/values/py-format.js';
@@ -22,6 +22,8 @@ export interface FixtureJobSpec {
   readonly redo?: boolean;
   readonly staleMarker?: boolean;
   readonly resources?: Resources;
+  /** Engine options from the grid row (`slurm_options` → sbatch options). */
+  readonly rowOptions?: RowOptions;
 }
 
 /** Where the fixture lives. */
@@ -73,6 +75,7 @@ function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<str
     ancestorDirs: ancestors(preds, earlier).map((job) => job.dir),
     links: preds.flatMap((pred) => predSuccLinks(pred, spec.node, spec.id, dir)),
     resources: spec.resources ?? {},
+    rowOptions: spec.rowOptions ?? {},
     rows: [0],
   };
 }
@@ -113,6 +116,8 @@ function nodeSummaries(jobs: readonly Job[]): NodeSummary[] {
       disabled: count('disabled'),
       skipped: count('skipped'),
       reasons: [],
+      resources: mine[0]?.resources ?? {},
+      targetOptions: {},
     };
   });
 }

@@ -102,6 +102,21 @@ describe('dedup, enable and caching', () => {
     assert.equal(graph!.jobs[0]!.final['workers'], 2n, "the first row's value wins");
   });
 
+  test('a row\'s __slurm_options__ reach its job as rowOptions; the node keeps its resources and target options', () => {
+    const grid = `
+matrix:
+  track.thresh: [0.1, 0.2]
+  track.__slurm_options__: [{partition: gpu}]
+`;
+    const { value: graph } = compileText(PIPELINE.replace('    params:\n      thresh', '    resources: {cpus: 3}\n    slurm_options: {qos: high}\n    params:\n      thresh'), grid);
+    const tracks = graph!.jobs.filter((j) => j.node === 'track');
+    assert.deepEqual(tracks.map((j) => j.rowOptions), [{ slurm_options: { partition: 'gpu' } }, { slurm_options: { partition: 'gpu' } }]);
+    assert.deepEqual(graph!.jobs.find((j) => j.node === 'predict')!.rowOptions, {});
+    const track = graph!.nodes.find((n) => n.name === 'track')!;
+    assert.deepEqual(track.resources, { cpus: 3 });
+    assert.deepEqual(track.targetOptions, { slurm_options: { qos: 'high' } });
+  });
+
   test('rows that differ in an algo param share upstream jobs', () => {
     const graph = compileText(PIPELINE, 'matrix: {track.thresh: [0.1, 0.2, 0.3]}').value!;
     assert.deepEqual(graph.jobs.map((j) => j.node), ['predict', 'track', 'track', 'track']);
