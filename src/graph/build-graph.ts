@@ -33,8 +33,8 @@ export interface BuildOptions {
 interface RowSlot {
   readonly job: JobRecord;
   readonly inputs: ReadonlyMap<string, Value>;
-  /** Node name → algo id of this job and all its ancestors. */
-  readonly depends: ReadonlyMap<string, string>;
+  /** Node name → algo id of this job and all its ancestors (kwdagger's `depends`). */
+  readonly depends: Readonly<Record<string, string>>;
 }
 
 interface NodeStats {
@@ -44,9 +44,13 @@ interface NodeStats {
   collapsedRows: number;
 }
 
-/** Hash of what produced a result besides its id: the node's command and argument template. */
-function fingerprintOf(id: string, node: PipelineNode): string {
-  const text = toJson([id, node.command, node.args ? JSON.stringify(node.args) : null]);
+/**
+ * Hash of what produced a result besides its params (which the id already names):
+ * the node's command and argument template. One per node, so a marker goes stale
+ * exactly when the command that made it changed.
+ */
+function fingerprintOf(node: PipelineNode): string {
+  const text = toJson([node.command, node.args ? JSON.stringify(node.args) : null]);
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -86,14 +90,24 @@ function decideStatus(input: {
     return { status: 'skipped', reason: why, scheduled: false, willExist: false };
   }
   if (input.enabled === 'redo') return { status: 'to_run', reason: 'redo: every cache is bypassed', scheduled: true, willExist: true };
-  const reasons: Record<ProbeResult, [JobStatus, string]> = {
-    done: ['done', 'done marker is valid'],
-    adoptable: ['done', 'outputs exist without a done marker (adopted when run)'],
-    stale: ['to_run', 'done marker is stale (its fingerprint differs)'],
-    absent: ['to_run', 'not run yet'],
-  };
-  const [status, reason] = reasons[input.probe];
-  return { status, reason, scheduled: true, willExist: true };
+  return PROBED[input.probe];
+}
+
+const PROBED: Readonly<Record<ProbeResult, StatusDecision>> = {
+  done: { status: 'done', reason: 'done marker is valid', scheduled: true, willExist: true },
+  adoptable: { status: 'done', reason: 'outputs exist without a done marker (adopted when run)', scheduled: true, willExist: true },
+  stale: { status: 'to_run', reason: 'done marker is stale (its fingerprint differs)', scheduled: true, willExist: true },
+  absent: { status: 'to_run', reason: 'not run yet', scheduled: true, willExist: true },
+};
+
+/** kwdagger's `depends`: the node's own algo id plus every ancestor's, by node name. */
+function dependsOf(name: string, ownAlgoId: string, preds: readonly RowSlot[]): Record<string, string> {
+  const only = preds.length === 1 ? preds[0] : undefined;
+  if (only) return { ...only.depends, [name]: ownAlgoId };
+  const depends: Record<string, string> = {};
+  for (const pred of preds) Object.assign(depends, pred.depends);
+  depends[name] = ownAlgoId;
+  return depends;
 }
 
 /** Builds the job graph: configures every node for every row, names jobs by process id and merges duplicates. */
@@ -108,6 +122,7 @@ export class GraphBuilder {
   readonly #position: ReadonlyMap<string, number>;
   /** Per node, the nodes whose jobs it can read from in a row (links and grid references). */
   readonly #upstream: readonly (readonly number[])[];
+  readonly #fingerprints: readonly string[];
   #previous: { readonly routed: readonly RoutedValue[][]; readonly slots: readonly RowSlot[] } | undefined;
   #rows = 0;
 
@@ -119,6 +134,7 @@ export class GraphBuilder {
     this.#index = { jobs: this.#jobs, nodes: new Map(pipeline.nodes.map((n) => [n.name, n])), order: this.#position };
     this.#stats = pipeline.nodes.map(() => ({ rows: 0, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
     this.#upstream = pipeline.nodes.map((node) => this.#upstreamOf(node));
+    this.#fingerprints = pipeline.nodes.map(fingerprintOf);
   }
 
   #upstreamOf(node: PipelineNode): number[] {
@@ -184,21 +200,21 @@ export class GraphBuilder {
   }
 
   #jobFor(node: PipelineNode, configured: ConfiguredNode, preds: readonly RowSlot[], rowIndex: number): RowSlot {
-    const stats = this.#stats[this.#position.get(node.name) as number] as NodeStats;
+    const position = this.#position.get(node.name) as number;
+    const stats = this.#stats[position] as NodeStats;
     stats.rows += 1;
     const ownAlgoId = algoId(node.name, configured.algo, this.#options.profile);
-    const depends = new Map<string, string>();
-    for (const pred of preds) for (const [name, id] of pred.depends) depends.set(name, id);
-    depends.set(node.name, ownAlgoId);
-    const sorted = [...depends.keys()].sort();
-    const id = processId(node.name, Object.fromEntries(sorted.map((k) => [k, depends.get(k) as string])), this.#options.profile);
+    const depends = dependsOf(node.name, ownAlgoId, preds);
+    // The hash sorts the keys: `depends` is a plain dict in kwdagger.
+    const id = processId(node.name, depends, this.#options.profile);
     const existing = this.#jobs.get(id);
     if (existing) {
       existing.addRow(rowIndex);
       this.#notePerfCollapse(stats, existing, configured);
       return { job: existing, inputs: configured.inputs, depends };
     }
-    const job = this.#createJob({ node, configured, preds, id, algoId: ownAlgoId, rowIndex, stats });
+    const fingerprint = this.#fingerprints[position] as string;
+    const job = this.#createJob({ node, configured, preds, id, algoId: ownAlgoId, rowIndex, stats, fingerprint });
     return { job, inputs: configured.inputs, depends };
   }
 
@@ -221,11 +237,11 @@ export class GraphBuilder {
     algoId: string;
     rowIndex: number;
     stats: NodeStats;
+    fingerprint: string;
   }): JobRecord {
-    const { node, configured, preds, id } = args;
+    const { node, configured, preds, id, fingerprint } = args;
     const dir = jobDirectory(this.#options.root, node.group, node.name, id, this.#options.profile);
     const outputs = outputPaths(node, dir, configured.requested);
-    const fingerprint = fingerprintOf(id, node);
     const fromCli = this.#options.enable.get(node.name) ?? true;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);

@@ -142,10 +142,12 @@ export function configureNode(
  * This is the argv order of the default command rendering.
  */
 export function finalConfig(configured: ConfiguredNode, outputs: ReadonlyMap<string, string>): ValueMap {
-  const final = new Map<string, Value>(configured.requested);
-  for (const [k, v] of configured.inputs) final.set(k, v);
-  for (const [k, v] of outputs) final.set(k, v);
-  for (const [k, v] of configured.perf) final.set(k, v);
-  for (const k of Object.keys(configured.algo)) final.set(k, configured.algo[k] as Value);
-  return Object.fromEntries(final);
+  // An object keeps a key's first position when it is set again, as kwdagger's dict does.
+  const final: Record<string, Value> = {};
+  for (const [k, v] of configured.requested) final[k] = v;
+  for (const [k, v] of configured.inputs) final[k] = v;
+  for (const [k, v] of outputs) final[k] = v;
+  for (const [k, v] of configured.perf) final[k] = v;
+  for (const k of Object.keys(configured.algo)) final[k] = configured.algo[k] as Value;
+  return final;
 }

@@ -28,17 +28,28 @@ export const MARKER_NAME = '.gwc-done';
 
 /**
  * `path.posix.relative` for two normalized absolute paths, without resolving
- * against the working directory (a link per edge makes this hot).
+ * against the working directory (a link per edge makes this hot): the common
+ * whole-segment prefix is found in one scan.
  */
 export function relativeTo(fromDir: string, to: string): string {
-  const segments = (path: string): string[] => (path === '/' ? [''] : path.split('/'));
-  const from = segments(fromDir);
-  const target = segments(to);
+  if (fromDir === to) return '';
+  const from = fromDir === '/' ? '' : fromDir;
+  const target = to === '/' ? '' : to;
+  // `common` ends at a '/' (or the end) shared by both paths.
   let common = 0;
-  while (common < from.length && common < target.length && from[common] === target[common]) common += 1;
-  const up = Array.from({ length: from.length - common }, () => '..');
-  return [...up, ...target.slice(common)].join('/');
+  const limit = Math.min(from.length, target.length);
+  for (let i = 0; i < limit && from.charCodeAt(i) === target.charCodeAt(i); i++) if (from.charCodeAt(i) === SLASH) common = i;
+  if (limit === from.length && (target.length === limit || target.charCodeAt(limit) === SLASH) && from === target.slice(0, limit)) common = limit;
+  else if (limit === target.length && from.charCodeAt(limit) === SLASH && target === from.slice(0, limit)) common = limit;
+  let ups = 0;
+  for (let i = common; i < from.length; i++) if (from.charCodeAt(i) === SLASH) ups++;
+  const rest = target.slice(common + 1);
+  if (ups === 0) return rest;
+  const up = '../'.repeat(ups);
+  return rest === '' ? up.slice(0, -1) : up + rest;
 }
+
+const SLASH = 47;
 
 /**
  * A job of the IR. Heavy text (command, job config, links) is derived on
@@ -134,6 +145,11 @@ export class JobRecord implements Job {
    * by many descendants, leaf jobs are asked once.
    */
   get ancestors(): readonly JobRecord[] {
+    if (this.preds.length === 1) {
+      // One predecessor (a chain): its lineage is already in order.
+      const pred = this.#index.jobs.get(this.preds[0] as string);
+      return pred ? pred.#lineage() : [];
+    }
     const seen = new Map<string, JobRecord>();
     for (const predId of this.preds) {
       const pred = this.#index.jobs.get(predId);

@@ -21,7 +21,9 @@ export function diskProbe(): JobProbe {
     return names;
   };
   return ({ dir, fingerprint, outputs }): ProbeResult => {
-    if (!listing(posix.dirname(dir)).has(posix.basename(dir))) return 'absent';
+    // Job dirs are normalized absolute paths: the last '/' splits parent and name.
+    const slash = dir.lastIndexOf('/');
+    if (!listing(dir.slice(0, Math.max(slash, 1))).has(dir.slice(slash + 1))) return 'absent';
     const marker = posix.join(dir, MARKER_NAME);
     if (existsSync(marker)) {
       return readFileSync(marker, 'utf8').includes(`"fingerprint": "${fingerprint}"`) ? 'done' : 'stale';
