@@ -13,6 +13,14 @@ export function outDirProblem(outDir: string): string | undefined {
   return `"${outDir}" exists, is not empty and was not written by geowatch-compile`;
 }
 
+/** Size of the buffer chunks are encoded into before a write. */
+const WRITE_BUFFER_BYTES = 1 << 20;
+
+/** Writes `length` bytes of `buffer`; a write may take fewer than asked. */
+function writeAll(fd: number, buffer: Buffer, length: number): void {
+  for (let done = 0; done < length; ) done += writeSync(fd, buffer, done, length - done);
+}
+
 function writeContent(path: string, content: EmittedFile['content']): void {
   const fd = openSync(path, 'w');
   try {
@@ -20,19 +28,18 @@ function writeContent(path: string, content: EmittedFile['content']): void {
       writeSync(fd, content);
       return;
     }
-    // Chunks are gathered into ~1 MiB writes: fewer syscalls without holding the file in memory.
-    let buffer: string[] = [];
-    let size = 0;
+    // Chunks are encoded straight into one reused 1 MiB buffer: one copy per byte, few syscalls.
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    let used = 0;
     for (const chunk of content) {
-      buffer.push(chunk);
-      size += chunk.length;
-      if (size >= 1 << 20) {
-        writeSync(fd, buffer.join(''));
-        buffer = [];
-        size = 0;
+      if (used + 3 * chunk.length > buffer.length) {
+        writeAll(fd, buffer, used);
+        used = 0;
       }
+      if (3 * chunk.length > buffer.length) writeSync(fd, chunk);
+      else used += buffer.write(chunk, used, 'utf8');
     }
-    if (buffer.length) writeSync(fd, buffer.join(''));
+    if (used > 0) writeAll(fd, buffer, used);
   } finally {
     closeSync(fd);
   }
