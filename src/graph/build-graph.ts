@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { algoId, jobDirectory, processId, type HashProfile } from '../hash/ids.js';
+import { nodeDirectory, nodeIdMakers, type HashProfile } from '../hash/ids.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { toJson } from '../values/py-format.js';
 import type { Value, ValueMap } from '../values/value.js';
 import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
-import { JobRecord, type JobIndex } from './job.js';
+import { JobRecord, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary } from './job-graph.js';
 import type { Router } from './routing.js';
 
@@ -54,20 +54,38 @@ function fingerprintOf(node: PipelineNode): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-function outputPaths(node: PipelineNode, dir: string, requested: ReadonlyMap<string, Value>): Map<string, string> {
-  const paths = new Map<string, string>();
-  for (const [name, rel] of node.outputs) {
-    const override = requested.get(name);
-    paths.set(name, typeof override === 'string' ? override : rel === '.' ? dir : posix.join(dir, rel));
-  }
-  return paths;
+/** What a node's jobs share: id makers, the folder of their dirs, output path suffixes. */
+interface NodeMakers {
+  readonly algoId: (algo: ValueMap) => string;
+  readonly processId: (depends: ValueMap) => string;
+  /** `<root>/<group>/<node>/`: a job dir is this plus the process id. */
+  readonly dirPrefix: string;
+  /** Output name → what `path.posix.join(dir, rel)` appends to the dir ('' for '.'). */
+  readonly outputSuffixes: ReadonlyMap<string, string>;
+  readonly stage: JobStage;
 }
 
-interface StatusDecision {
-  readonly status: JobStatus;
-  readonly reason: string;
-  readonly scheduled: boolean;
-  readonly willExist: boolean;
+function nodeMakers(node: PipelineNode, position: number, options: BuildOptions): NodeMakers {
+  const outputSuffixes = new Map<string, string>();
+  for (const [name, rel] of node.outputs) {
+    const normal = posix.normalize(rel);
+    outputSuffixes.set(name, normal === '.' ? '' : `/${normal}`);
+  }
+  return {
+    ...nodeIdMakers(node.name, options.profile),
+    dirPrefix: `${nodeDirectory(options.root, node.group, node.name, options.profile).replace(/\/$/, '')}/`,
+    outputSuffixes,
+    stage: { node, position, fingerprint: fingerprintOf(node) },
+  };
+}
+
+function outputPaths(makers: NodeMakers, dir: string, requested: ReadonlyMap<string, Value>): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const [name, suffix] of makers.outputSuffixes) {
+    const override = requested.get(name);
+    paths.set(name, typeof override === 'string' ? override : dir + suffix);
+  }
+  return paths;
 }
 
 function decideStatus(input: {
@@ -115,14 +133,14 @@ export class GraphBuilder {
   readonly #pipeline: Pipeline;
   readonly #router: Router;
   readonly #options: BuildOptions;
-  readonly #index: JobIndex;
   readonly #jobs = new Map<string, JobRecord>();
   readonly #order: JobRecord[] = [];
   readonly #stats: NodeStats[];
   readonly #position: ReadonlyMap<string, number>;
   /** Per node, the nodes whose jobs it can read from in a row (links and grid references). */
   readonly #upstream: readonly (readonly number[])[];
-  readonly #fingerprints: readonly string[];
+  readonly #makers: readonly NodeMakers[];
+  readonly #lastPerfKeys = new Map<NodeMakers, readonly string[]>();
   #previous: { readonly routed: readonly RoutedValue[][]; readonly slots: readonly RowSlot[] } | undefined;
   #rows = 0;
 
@@ -131,10 +149,9 @@ export class GraphBuilder {
     this.#router = router;
     this.#options = options;
     this.#position = new Map(pipeline.nodes.map((n, i) => [n.name, i]));
-    this.#index = { jobs: this.#jobs, nodes: new Map(pipeline.nodes.map((n) => [n.name, n])), order: this.#position };
     this.#stats = pipeline.nodes.map(() => ({ rows: 0, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
     this.#upstream = pipeline.nodes.map((node) => this.#upstreamOf(node));
-    this.#fingerprints = pipeline.nodes.map(fingerprintOf);
+    this.#makers = pipeline.nodes.map((node, i) => nodeMakers(node, i, options));
   }
 
   #upstreamOf(node: PipelineNode): number[] {
@@ -203,18 +220,18 @@ export class GraphBuilder {
     const position = this.#position.get(node.name) as number;
     const stats = this.#stats[position] as NodeStats;
     stats.rows += 1;
-    const ownAlgoId = algoId(node.name, configured.algo, this.#options.profile);
+    const makers = this.#makers[position] as NodeMakers;
+    const ownAlgoId = makers.algoId(configured.algo);
     const depends = dependsOf(node.name, ownAlgoId, preds);
     // The hash sorts the keys: `depends` is a plain dict in kwdagger.
-    const id = processId(node.name, depends, this.#options.profile);
+    const id = makers.processId(depends);
     const existing = this.#jobs.get(id);
     if (existing) {
       existing.addRow(rowIndex);
       this.#notePerfCollapse(stats, existing, configured);
       return { job: existing, inputs: configured.inputs, depends };
     }
-    const fingerprint = this.#fingerprints[position] as string;
-    const job = this.#createJob({ node, configured, preds, id, algoId: ownAlgoId, rowIndex, stats, fingerprint });
+    const job = this.#createJob({ node, configured, preds, id, algoId: ownAlgoId, rowIndex, stats, makers });
     return { job, inputs: configured.inputs, depends };
   }
 
@@ -237,41 +254,51 @@ export class GraphBuilder {
     algoId: string;
     rowIndex: number;
     stats: NodeStats;
-    fingerprint: string;
+    makers: NodeMakers;
   }): JobRecord {
-    const { node, configured, preds, id, fingerprint } = args;
-    const dir = jobDirectory(this.#options.root, node.group, node.name, id, this.#options.profile);
-    const outputs = outputPaths(node, dir, configured.requested);
+    const { node, configured, preds, id, makers } = args;
+    const fingerprint = makers.stage.fingerprint;
+    const dir = makers.dirPrefix + id;
+    const outputs = outputPaths(makers, dir, configured.requested);
     const fromCli = this.#options.enable.get(node.name) ?? true;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
     const probe = this.#options.probe({ dir, fingerprint, outputs: [...outputs.values()] });
     const decision = decideStatus({ node: node.name, enabled: enabledState, preds, probe, skipExisting: this.#options.skipExisting });
     if (decision.status === 'disabled' || decision.status === 'skipped') args.stats.reasons.add(decision.reason);
-    const predIds = [...new Set(preds.map((p) => p.job.id))];
-    const job = new JobRecord(
-      {
-        id,
-        node: node.name,
-        algoId: args.algoId,
-        dir,
-        ...decision,
-        redo: enabledState === 'redo',
-        staleMarker: probe === 'stale',
-        preds: predIds,
-        deps: decision.scheduled ? [...new Set(preds.filter((p) => p.job.scheduled).map((p) => p.job.id))].sort() : [],
-        final: finalConfig(configured, outputs),
-        algo: configured.algo,
-        perfKeys: [...configured.perf.keys()],
-        fingerprint,
-        rowOptions: configured.rowOptions,
-        firstRow: args.rowIndex,
-      },
-      this.#index,
-    );
+    const predJobs = preds.length === 1 ? [(preds[0] as RowSlot).job] : [...new Set(preds.map((p) => p.job))];
+    const job = new JobRecord({
+      id,
+      stage: makers.stage,
+      algoId: args.algoId,
+      dir,
+      decision,
+      redo: enabledState === 'redo',
+      staleMarker: probe === 'stale',
+      predJobs,
+      final: finalConfig(configured, outputs),
+      algo: configured.algo,
+      perfKeys: this.#perfKeys(makers, configured.perf),
+      rowOptions: configured.rowOptions,
+      firstRow: args.rowIndex,
+    });
     this.#jobs.set(id, job);
     this.#order.push(job);
     return job;
+  }
+
+  /** The perf keys of a job, shared with the node's previous job when they are the same (they nearly always are). */
+  #perfKeys(makers: NodeMakers, perf: ReadonlyMap<string, Value>): readonly string[] {
+    const last = this.#lastPerfKeys.get(makers);
+    if (last && last.length === perf.size) {
+      let i = 0;
+      let same = true;
+      for (const key of perf.keys()) if (key !== last[i++]) same = false;
+      if (same) return last;
+    }
+    const keys = [...perf.keys()];
+    this.#lastPerfKeys.set(makers, keys);
+    return keys;
   }
 
   #summaries(): NodeSummary[] {

@@ -5,24 +5,39 @@ import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { renderCommand } from './render-command.js';
 import { toJson } from '../values/py-format.js';
 
-/** Lookups a job needs to derive its command, config and links. */
-export interface JobIndex {
-  readonly jobs: ReadonlyMap<string, JobRecord>;
-  readonly nodes: ReadonlyMap<string, PipelineNode>;
-  /** Node name → position in topological order. */
-  readonly order: ReadonlyMap<string, number>;
+/** What every job of one node shares; one object per node keeps jobs small. */
+export interface JobStage {
+  readonly node: PipelineNode;
+  /** The node's position in topological order. */
+  readonly position: number;
+  /** Hash of the node's command and argument template (see the build). */
+  readonly fingerprint: string;
+}
+
+/** A job's status with its reason; the common ones are shared constants. */
+export interface StatusDecision {
+  readonly status: JobStatus;
+  readonly reason: string;
+  /** True when the artifacts run it (to_run, or done but still listed so reruns resolve). */
+  readonly scheduled: boolean;
+  /** Whether its results will exist once the artifacts ran (kwdagger's `will_exist`). */
+  readonly willExist: boolean;
 }
 
 /** Everything known about a job when it is created. */
-export interface JobInit
-  extends Pick<Job, 'id' | 'node' | 'algoId' | 'dir' | 'status' | 'reason' | 'scheduled' | 'redo' | 'staleMarker' | 'preds' | 'deps' | 'final' | 'fingerprint' | 'rowOptions'> {
+export interface JobInit extends Pick<Job, 'id' | 'algoId' | 'dir' | 'redo' | 'staleMarker' | 'final' | 'rowOptions'> {
+  readonly stage: JobStage;
+  readonly decision: StatusDecision;
+  /** The direct predecessor jobs (data, shared inputs, ordering), without repeats. */
+  readonly predJobs: readonly JobRecord[];
   /** What the algo id hashes; with the perf keys, the job's part of job_config.json. */
   readonly algo: ValueMap;
   readonly perfKeys: readonly string[];
   readonly firstRow: number;
-  /** Whether its results will exist once the artifacts ran (kwdagger's `will_exist`). */
-  readonly willExist: boolean;
 }
+
+const REDO = 1;
+const STALE_MARKER = 2;
 
 export const MARKER_NAME = '.gwc-done';
 
@@ -57,49 +72,87 @@ const SLASH = 47;
  */
 export class JobRecord implements Job {
   readonly id: string;
-  readonly node: string;
   readonly algoId: string;
   readonly dir: string;
-  readonly status: JobStatus;
-  readonly reason: string;
-  readonly scheduled: boolean;
-  readonly redo: boolean;
-  readonly staleMarker: boolean;
-  readonly deps: readonly string[];
-  readonly preds: readonly string[];
   readonly final: ValueMap;
-  readonly fingerprint: string;
   readonly rowOptions: RowOptions;
-  /** Whether its results will exist once the artifacts ran; dependents of a job that won't are skipped. */
-  readonly willExist: boolean;
+  readonly #stage: JobStage;
+  readonly #decision: StatusDecision;
+  /** {@link REDO} and {@link STALE_MARKER} bits. */
+  readonly #flags: number;
   readonly #algo: ValueMap;
   readonly #perfKeys: readonly string[];
   /** One row number, or all of them once a second row configures the job (most jobs have one). */
   #rows: number | number[];
-  readonly #index: JobIndex;
+  /** Direct predecessors: one job (most jobs, in a chain), several, or none. */
+  readonly #preds: JobRecord | readonly JobRecord[] | undefined;
   #lineageCache: readonly JobRecord[] | undefined;
   #membersCache: string | undefined;
 
-  constructor(init: JobInit, index: JobIndex) {
+  constructor(init: JobInit) {
     this.id = init.id;
-    this.node = init.node;
     this.algoId = init.algoId;
     this.dir = init.dir;
-    this.status = init.status;
-    this.reason = init.reason;
-    this.scheduled = init.scheduled;
-    this.redo = init.redo;
-    this.staleMarker = init.staleMarker;
-    this.deps = init.deps;
-    this.preds = init.preds;
     this.final = init.final;
-    this.fingerprint = init.fingerprint;
     this.rowOptions = init.rowOptions;
-    this.willExist = init.willExist;
+    this.#stage = init.stage;
+    this.#decision = init.decision;
+    this.#flags = (init.redo ? REDO : 0) | (init.staleMarker ? STALE_MARKER : 0);
+    this.#preds = init.predJobs.length === 0 ? undefined : init.predJobs.length === 1 ? init.predJobs[0] : init.predJobs;
     this.#algo = init.algo;
     this.#perfKeys = init.perfKeys;
     this.#rows = init.firstRow;
-    this.#index = index;
+  }
+
+  get node(): string {
+    return this.#stage.node.name;
+  }
+
+  get fingerprint(): string {
+    return this.#stage.fingerprint;
+  }
+
+  get status(): JobStatus {
+    return this.#decision.status;
+  }
+
+  get reason(): string {
+    return this.#decision.reason;
+  }
+
+  get scheduled(): boolean {
+    return this.#decision.scheduled;
+  }
+
+  /** Whether its results will exist once the artifacts ran; dependents of a job that won't are skipped. */
+  get willExist(): boolean {
+    return this.#decision.willExist;
+  }
+
+  get redo(): boolean {
+    return (this.#flags & REDO) !== 0;
+  }
+
+  get staleMarker(): boolean {
+    return (this.#flags & STALE_MARKER) !== 0;
+  }
+
+  /** The direct predecessor jobs. */
+  predJobs(): readonly JobRecord[] {
+    const preds = this.#preds;
+    return preds === undefined ? [] : preds instanceof JobRecord ? [preds] : preds;
+  }
+
+  get preds(): readonly string[] {
+    return this.predJobs().map((job) => job.id);
+  }
+
+  get deps(): readonly string[] {
+    if (!this.scheduled) return [];
+    const ids = this.predJobs()
+      .filter((job) => job.scheduled)
+      .map((job) => job.id);
+    return ids.length < 2 ? ids : ids.sort();
   }
 
   get marker(): string {
@@ -107,7 +160,7 @@ export class JobRecord implements Job {
   }
 
   get resources(): Resources {
-    return this.#stage().resources;
+    return this.#stage.node.resources;
   }
 
   /** The path of one output (its final config value: the default path or the grid's override). */
@@ -116,13 +169,7 @@ export class JobRecord implements Job {
   }
 
   get outputs(): Readonly<Record<string, string>> {
-    return Object.fromEntries([...this.#stage().outputs.keys()].map((name) => [name, this.outputPath(name)]));
-  }
-
-  #stage(): PipelineNode {
-    const node = this.#index.nodes.get(this.node);
-    if (!node) throw new Error(`internal: job ${this.id} names unknown node ${this.node}`);
-    return node;
+    return Object.fromEntries([...this.#stage.node.outputs.keys()].map((name) => [name, this.outputPath(name)]));
   }
 
   /** Records another grid row that configures this same job. */
@@ -136,7 +183,7 @@ export class JobRecord implements Job {
   }
 
   get command(): string {
-    return renderCommand(this.#stage(), this.final);
+    return renderCommand(this.#stage.node, this.final);
   }
 
   /**
@@ -145,19 +192,13 @@ export class JobRecord implements Job {
    * by many descendants, leaf jobs are asked once.
    */
   get ancestors(): readonly JobRecord[] {
-    if (this.preds.length === 1) {
-      // One predecessor (a chain): its lineage is already in order.
-      const pred = this.#index.jobs.get(this.preds[0] as string);
-      return pred ? pred.#lineage() : [];
-    }
+    const preds = this.#preds;
+    if (preds === undefined) return [];
+    // One predecessor (a chain): its lineage is already in order.
+    if (preds instanceof JobRecord) return preds.#lineage();
     const seen = new Map<string, JobRecord>();
-    for (const predId of this.preds) {
-      const pred = this.#index.jobs.get(predId);
-      if (!pred) continue;
-      for (const job of pred.#lineage()) seen.set(job.id, job);
-    }
-    const order = this.#index.order;
-    return [...seen.values()].sort((a, b) => (order.get(a.node) ?? 0) - (order.get(b.node) ?? 0) || (a.id < b.id ? -1 : 1));
+    for (const pred of preds) for (const job of pred.#lineage()) seen.set(job.id, job);
+    return [...seen.values()].sort((a, b) => a.#stage.position - b.#stage.position || (a.id < b.id ? -1 : 1));
   }
 
   /** This job's ancestors and itself, cached because descendants ask for it. */
@@ -172,8 +213,9 @@ export class JobRecord implements Job {
 
   /** This job's resolved params (algo then perf), keyed `<node>.<param>`. */
   ownConfig(): [string, Value][] {
-    const entries: [string, Value][] = Object.keys(this.#algo).map((k) => [`${this.node}.${k}`, this.#algo[k] as Value]);
-    for (const k of this.#perfKeys) entries.push([`${this.node}.${k}`, this.final[k] ?? null]);
+    const node = this.node;
+    const entries: [string, Value][] = Object.keys(this.#algo).map((k) => [`${node}.${k}`, this.#algo[k] as Value]);
+    for (const k of this.#perfKeys) entries.push([`${node}.${k}`, this.final[k] ?? null]);
     return entries;
   }
 
@@ -200,9 +242,7 @@ export class JobRecord implements Job {
 
   get links(): readonly JobLink[] {
     const links: JobLink[] = [];
-    for (const predId of this.preds) {
-      const pred = this.#index.jobs.get(predId);
-      if (!pred) continue;
+    for (const pred of this.predJobs()) {
       const predLink = `${this.dir}/.pred/${pred.node}/${pred.id}`;
       const succLink = `${pred.dir}/.succ/${this.node}/${this.id}`;
       links.push({ path: predLink, target: relativeTo(posix.dirname(predLink), pred.dir) });

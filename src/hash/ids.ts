@@ -20,6 +20,21 @@ export function condense(config: ValueMap, typeName: string, profile: HashProfil
   return `${typeName}_${hashDataPrefix(config, base, length)}`;
 }
 
+/**
+ * {@link condense} for one type name, its `<type>_` prefix made once: ids of one
+ * node then share the prefix string instead of each holding a copy.
+ */
+export function condenser(typeName: string, profile: HashProfile): (config: ValueMap) => string {
+  const { base, length } = HASH_FORMAT[profile];
+  const prefix = `${typeName}_`;
+  return (config) => prefix + hashDataPrefix(config, base, length);
+}
+
+/** The `<node>_algo_id` and `<node>_id` condensers of a node. */
+export function nodeIdMakers(nodeName: string, profile: HashProfile): { algoId: (algo: ValueMap) => string; processId: (depends: ValueMap) => string } {
+  return { algoId: condenser(`${nodeName}_algo_id`, profile), processId: condenser(`${nodeName}_id`, profile) };
+}
+
 /** `<node>_algo_id_<hash>` of the node's algo config; it does not depend on the DAG. */
 export function algoId(nodeName: string, algoConfig: ValueMap, profile: HashProfile): string {
   return condense(algoConfig, `${nodeName}_algo_id`, profile);
@@ -32,6 +47,11 @@ export function processId(nodeName: string, depends: ValueMap, profile: HashProf
 
 /** The job directory; a group of '.' (or '') adds no level. */
 export function jobDirectory(root: string, group: string, nodeName: string, processId: string, profile: HashProfile): string {
-  const levels = profile === 'kwdagger' ? [group, nodeName, processId] : [group, 'flat', nodeName, processId];
+  return nodeDirectory(root, group, nodeName, profile) + '/' + processId;
+}
+
+/** The folder that holds a node's job directories. */
+export function nodeDirectory(root: string, group: string, nodeName: string, profile: HashProfile): string {
+  const levels = profile === 'kwdagger' ? [group, nodeName] : [group, 'flat', nodeName];
   return posix.join(root, ...levels.filter((level) => level !== '.' && level !== ''));
 }
