@@ -302,18 +302,20 @@ export class GraphBuilder {
   }
 
   #summaries(): NodeSummary[] {
+    // One pass over the jobs: counts[node][status].
+    const counts = this.#pipeline.nodes.map(() => ({ to_run: 0, done: 0, disabled: 0, skipped: 0 }) satisfies Record<JobStatus, number>);
+    for (const job of this.#order) (counts[this.#position.get(job.node) as number] as Record<JobStatus, number>)[job.status] += 1;
     return this.#pipeline.nodes.map((node, i) => {
       const stats = this.#stats[i] as NodeStats;
-      const jobs = this.#order.filter((j) => j.node === node.name);
-      const count = (s: JobStatus) => jobs.filter((j) => j.status === s).length;
+      const count = counts[i] as Record<JobStatus, number>;
       return Object.freeze({
         name: node.name,
         requestedRows: stats.rows,
-        uniqueJobs: jobs.length,
-        toRun: count('to_run'),
-        done: count('done'),
-        disabled: count('disabled'),
-        skipped: count('skipped'),
+        uniqueJobs: count.to_run + count.done + count.disabled + count.skipped,
+        toRun: count.to_run,
+        done: count.done,
+        disabled: count.disabled,
+        skipped: count.skipped,
         reasons: [...stats.reasons].sort(),
         resources: node.resources,
         targetOptions: node.targetOptions,

@@ -88,6 +88,7 @@ export class JobRecord implements Job {
   readonly #preds: JobRecord | readonly JobRecord[] | undefined;
   #lineageCache: readonly JobRecord[] | undefined;
   #membersCache: string | undefined;
+  #lineageMembersCache: string | undefined;
 
   constructor(init: JobInit) {
     this.id = init.id;
@@ -235,9 +236,21 @@ export class JobRecord implements Job {
   }
 
   get configJson(): string {
-    const members = this.ancestors.map((job) => job.#configMembers(true));
-    members.push(this.#configMembers(false));
-    return `{${members.filter((m) => m !== '').join(', ')}}`;
+    return `{${this.#membersWith(this.#configMembers(false))}}`;
+  }
+
+  /** The JSON members of the ancestors' configs followed by `own`. */
+  #membersWith(own: string): string {
+    const preds = this.#preds;
+    // A chain: the predecessor's lineage text is cached and shared by its successors.
+    const upstream = preds instanceof JobRecord ? preds.#lineageMembers() : this.ancestors.map((job) => job.#configMembers(true)).filter((m) => m !== '').join(', ');
+    return upstream === '' ? own : own === '' ? upstream : `${upstream}, ${own}`;
+  }
+
+  /** JSON members of the configs of this job's lineage (ancestors, then itself), cached for successors. */
+  #lineageMembers(): string {
+    this.#lineageMembersCache ??= this.#membersWith(this.#configMembers(true));
+    return this.#lineageMembersCache;
   }
 
   get links(): readonly JobLink[] {
