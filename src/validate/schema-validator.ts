@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
 import { error, type Diagnostic, type Span } from '../diagnostics/diagnostic.js';
-import { suggest } from '../diagnostics/did-you-mean.js';
+import { closest, suggest } from '../diagnostics/did-you-mean.js';
 import type { LoadedYaml, YamlPath } from '../parse/load-yaml.js';
 import { isValueList, isValueMap, type Value } from '../values/value.js';
 
@@ -75,7 +75,32 @@ function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   errors.forEach((e, k) => {
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf') for (const j of unionBranchErrors(errors, k)) dropped.add(j);
   });
-  return errors.filter((e, k) => e.keyword !== 'if' && e.keyword !== 'propertyNames' && !dropped.has(k));
+  const misspelt = misspeltRequiredKeys(errors);
+  return errors.filter(
+    (e, k) => e.keyword !== 'if' && e.keyword !== 'propertyNames' && !dropped.has(k) && !misspelt.has(requiredKey(e)),
+  );
+}
+
+/** `<instance path>\0<key>` of a missing-key error, '' for other errors. */
+function requiredKey(e: ErrorObject): string {
+  return e.keyword === 'required' ? `${e.instancePath}\0${String((e.params as Record<string, unknown>)['missingProperty'])}` : '';
+}
+
+/**
+ * Missing keys that an unknown key beside them misspells (`comand:` for `command:`):
+ * the unknown-key error already says "did you mean", so one error is enough.
+ */
+function misspeltRequiredKeys(errors: readonly ErrorObject[]): Set<string> {
+  const missing = errors.filter((e) => e.keyword === 'required').map(requiredKey);
+  const found = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const unknown = String((e.params as Record<string, unknown>)['additionalProperty']);
+    const candidates = missing.filter((key) => key.startsWith(`${e.instancePath}\0`)).map((key) => key.slice(e.instancePath.length + 1));
+    const match = closest(unknown, candidates);
+    if (match !== undefined) found.add(`${e.instancePath}\0${match}`);
+  }
+  return found;
 }
 
 /**
