@@ -1,17 +1,14 @@
-/** Characters a POSIX shell word may hold without quoting (no glob, no expansion, no separator). */
-const SAFE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-';
-/** Characters of a shell variable name: `NAME=...` as a bare word would be an assignment. */
-const NAME_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_';
-
-// Lookup tables and one scan instead of regexes: quoting runs for every argument of a million jobs.
-const SAFE = charTable(SAFE_CHARS);
-const NAME = charTable(NAME_CHARS);
-
-function charTable(chars: string): Uint8Array {
-  const table = new Uint8Array(128);
-  for (let i = 0; i < chars.length; i += 1) table[chars.charCodeAt(i)] = 1;
-  return table;
-}
+/**
+ * A word a POSIX shell takes as is: no glob, expansion or separator characters.
+ * Regexes rather than a character loop: they scan in native code, and quoting
+ * runs for every argument of a million jobs.
+ */
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** `NAME=...` as a bare first word would be an assignment, not a command. */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** Characters that need more than plain single quotes. */
+const SPECIAL = /['$\n\r\0]/;
+const LINE_BREAK = /[\n\r]/;
 
 /** Bits of {@link wordTraits}. */
 export const WORD_UNSAFE = 1;
@@ -21,26 +18,15 @@ export const WORD_DOLLAR = 4;
 export const WORD_LINE_BREAK = 8;
 export const WORD_NUL = 16;
 
-/** What a word holds, as WORD_* bits, found in one pass (targets escape further from these). */
+/** What a word holds, as WORD_* bits (targets escape further from these). */
 export function wordTraits(word: string): number {
-  let traits = word === '' ? WORD_UNSAFE : 0;
-  const first = word.charCodeAt(0);
-  let inName = NAME[first] === 1 && !(first >= 48 && first <= 57); // a name cannot start with a digit
-  for (let i = 0; i < word.length; i += 1) {
-    const c = word.charCodeAt(i);
-    if (c < 128 && SAFE[c] === 1) {
-      if (inName && NAME[c] === 0) {
-        inName = false;
-        if (c === 61) traits |= WORD_UNSAFE; // NAME= would be an assignment
-      }
-      continue;
-    }
-    traits |= WORD_UNSAFE;
-    if (c === 39) traits |= WORD_SINGLE_QUOTE;
-    else if (c === 36) traits |= WORD_DOLLAR;
-    else if (c === 10 || c === 13) traits |= WORD_LINE_BREAK;
-    else if (c === 0) traits |= WORD_NUL;
-  }
+  if (SAFE_WORD.test(word)) return ASSIGNMENT.test(word) ? WORD_UNSAFE : 0;
+  if (!SPECIAL.test(word)) return WORD_UNSAFE;
+  let traits = WORD_UNSAFE;
+  if (word.includes("'")) traits |= WORD_SINGLE_QUOTE;
+  if (word.includes('$')) traits |= WORD_DOLLAR;
+  if (LINE_BREAK.test(word)) traits |= WORD_LINE_BREAK;
+  if (word.includes('\0')) traits |= WORD_NUL;
   return traits;
 }
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { shellJoin, shellQuote } from '../../../../src/targets/shared/shell-quote.js';
+import {
+  WORD_DOLLAR,
+  WORD_LINE_BREAK,
+  WORD_NUL,
+  WORD_SINGLE_QUOTE,
+  WORD_UNSAFE,
+  shellJoin,
+  shellQuote,
+  wordTraits,
+} from '../../../../src/targets/shared/shell-quote.js';
 
 const CASES: [string, string, string][] = [
   ['empty', '', "''"],
@@ -46,4 +55,25 @@ describe('shellQuote', () => {
     const out = execFileSync('sh', ['-c', script], { encoding: 'utf8' });
     assert.deepEqual(out.split('\0').slice(0, -1), words);
   });
+});
+
+describe('wordTraits reports what each escaper needs', () => {
+  const U = WORD_UNSAFE;
+  const traits: [string, number][] = [
+    ['', U],
+    ['predict', 0],
+    ['/srv/runs/a.b_c-d', 0],
+    ['--p=1', 0],
+    ['1A=b', 0],
+    ['A_1=b', U],
+    ['a b', U],
+    ['é', U],
+    ["it's", U | WORD_SINGLE_QUOTE],
+    ['$HOME', U | WORD_DOLLAR],
+    ['a\nb', U | WORD_LINE_BREAK],
+    ['a\rb', U | WORD_LINE_BREAK],
+    ['a\0b', U | WORD_NUL],
+    ["'$\n\0", U | WORD_SINGLE_QUOTE | WORD_DOLLAR | WORD_LINE_BREAK | WORD_NUL],
+  ];
+  for (const [word, want] of traits) test(JSON.stringify(word), () => assert.equal(wordTraits(word), want));
 });
