@@ -23,6 +23,17 @@ function targetOptions(options: ResolvedOptions, cwd: string): TargetOptions {
     queueName: options.queueName,
     ...(options.preamble ? { preamble: options.preamble } : {}),
     enableLinks: options.enableLinks,
+    ...slurmTargetOptions(options),
+  };
+}
+
+function slurmTargetOptions(options: ResolvedOptions): Pick<TargetOptions, 'slurm'> {
+  if (options.slurmOptions === undefined && options.maxArraySize === undefined) return {};
+  return {
+    slurm: {
+      ...(options.slurmOptions ? { options: options.slurmOptions } : {}),
+      ...(options.maxArraySize !== undefined ? { maxArraySize: options.maxArraySize } : {}),
+    },
   };
 }
 
