@@ -129,6 +129,10 @@ submit_array() {
   ranges "${MASK[array]}"
   JOB_IDS[array]=''
   [ -n "$ranges" ] || return 0
+  if ((${#ranges} > 4000)); then
+    say "array $array ($node): its task list is longer than sbatch's 4096 characters; compile with a smaller --max-array-size"
+    exit 1
+  fi
   depend "${specs[@]}"
   local args=(--parsable --kill-on-invalid-dep=yes "--array=$ranges%$WORKERS" "$@")
   if [ -n "$dependency" ]; then args+=("--dependency=$dependency"); fi
