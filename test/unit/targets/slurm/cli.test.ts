@@ -36,6 +36,13 @@ describe('slurm target from the command line', () => {
     }
   });
 
+  test("the grid's top-level slurm_options apply to every job; --slurm_options wins over them", async () => {
+    const grid = 'slurm_options: {partition: from_grid, qos: low}\nmatrix:\n  predict.model: [smooth]\n';
+    const result = await compile('--target', 'slurm', '--params', grid, '--slurm_options', '{qos: high}');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.submit, /^submit_array 0 predict -- \S+ \S+ --partition=from_grid --qos=high /m);
+  });
+
   test('--max_array_size splits arrays', async () => {
     const result = await compile('--target', 'slurm', '--max_array_size=2');
     assert.equal(result.code, 0, result.stderr);
