@@ -6,8 +6,9 @@
 #
 #   bash scripts/slurm-up.sh [--for-tests]
 #
-# --for-tests: when Slurm cannot be brought up (not root, no apt-get, ...), warn
-# and exit 0 so the Slurm tests skip; under CI (CI set) it fails instead.
+# --for-tests: on a machine where this script cannot work (not root, no apt-get,
+# a slurm.conf of someone else), warn and exit 0 so the Slurm tests skip; under CI
+# (CI set) that fails too. A bring-up that goes wrong always fails.
 #
 # Environment: SLURM_BASE (state, spool, logs; default /var/lib/gwc-slurm),
 # SLURM_CPUS (CPUs to advertise; default the real count), SLURM_GPUS (fake
@@ -27,14 +28,18 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 say() { printf 'slurm-up: %s\n' "$*" >&2; }
 
-# Gives up: fatal under CI or without --for-tests, a warning otherwise.
-give_up() {
+die() {
+  say "$*"
+  exit 1
+}
+
+# This machine cannot host the test cluster: fatal under CI or without --for-tests.
+unavailable() {
   if [ "$for_tests" = 1 ] && [ -z "${CI:-}" ]; then
     say "$* (the Slurm tests will skip)"
     exit 0
   fi
-  say "$*"
-  exit 1
+  die "$*"
 }
 
 install_missing() {
@@ -44,12 +49,12 @@ install_missing() {
     command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${package[$cmd]}")
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
-  command -v apt-get >/dev/null 2>&1 || give_up "missing ${missing[*]} and no apt-get to install them"
+  command -v apt-get >/dev/null 2>&1 || unavailable "missing ${missing[*]} and no apt-get to install them"
   say "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
     || { apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" >/dev/null; } \
-    || give_up "cannot install ${missing[*]}"
+    || die "cannot install ${missing[*]}"
 }
 
 munge_works() { munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; }
@@ -69,7 +74,7 @@ start_munge() {
     su -s /bin/sh munge -c /usr/sbin/munged
     for _ in $(seq 1 50); do munge_works && break; sleep 0.1; done
   fi
-  munge_works || give_up 'munged does not answer'
+  munge_works || die 'munged does not answer'
 }
 
 # Fake GPUs: character devices (gres/gpu rejects regular files) that are /dev/null.
@@ -140,13 +145,13 @@ wait_idle() {
     sleep 0.2
   done
   tail -n 20 "$BASE"/log/*.log >&2 || true
-  give_up "the node never became idle (state: ${state:-none})"
+  die "the node never became idle (state: ${state:-none})"
 }
 
 main() {
-  [ "$(id -u)" -eq 0 ] || give_up 'needs root (it installs packages and starts daemons)'
+  [ "$(id -u)" -eq 0 ] || unavailable 'needs root (it installs packages and starts daemons)'
   if [ -e "$CONF" ] && ! grep -qxF "$OURS" "$CONF"; then
-    give_up "$CONF was not written by this script; refusing to replace it"
+    unavailable "$CONF was not written by this script; refusing to replace it"
   fi
   install_missing
   KEEP_MUNGE=1 bash "$HERE/slurm-down.sh"
@@ -157,7 +162,7 @@ main() {
   cpus=${SLURM_CPUS:-$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<<"$facts")}
   mem=$(sed -n 's/.* RealMemory=\([0-9]*\).*/\1/p' <<<"$facts")
   gpus=${SLURM_GPUS:-$((for_tests * 2))}
-  if [ -z "$cpus" ] || [ -z "$mem" ]; then give_up "cannot read CPUs and memory from 'slurmd -C': $facts"; fi
+  if [ -z "$cpus" ] || [ -z "$mem" ]; then die "cannot read CPUs and memory from 'slurmd -C': $facts"; fi
   rm -rf "$BASE"
   mkdir -p "$BASE/state" "$BASE/spool" "$BASE/log" "$CONF_DIR"
   write_gres "$gpus"
