@@ -37,7 +37,7 @@ describe('slurm target', () => {
   const options = fixtureOptions({ preamble: 'conda activate watch', slurm: { options: { account: 'proj', mem: '1G' } } });
   const files = emitted(goldenGraph(), options);
 
-  for (const path of ['submit.sh', 'gwc-task.sh', 'cancel.sh', 'wait.sh', 'tables/0.jobs', 'tables/1.jobs', 'tables/3.jobs']) {
+  for (const path of ['submit.sh', 'gwc-task.sh', 'cancel.sh', 'wait.sh', 'tables/0.jobs', 'tables/1.jobs', 'tables/3.jobs', 'tables/5.jobs']) {
     test(`${path} of the fixture graph matches its golden byte for byte`, () => {
       assertGolden(`slurm/basic/${path}`, files.get(path) ?? '');
     });
