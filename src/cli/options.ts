@@ -6,6 +6,8 @@ import { suggest } from '../diagnostics/did-you-mean.js';
 import { parseEnable, type EnableState } from '../graph/enable.js';
 import type { HashProfile } from '../hash/ids.js';
 import type { GridSemantics } from '../grid/index.js';
+import { loadYaml } from '../parse/load-yaml.js';
+import { isValueMap, pyTypeName, type ValueMap } from '../values/value.js';
 
 /** Flags as commander hands them over (all strings; repeated `--enable` collected). */
 export interface RawOptions {
@@ -28,6 +30,8 @@ export interface RawOptions {
   readonly gridSemantics?: string;
   readonly maxConfigs?: string;
   readonly format?: string;
+  readonly slurmOptions?: string;
+  readonly maxArraySize?: string;
 }
 
 /** Every option, resolved once: absolute paths, parsed numbers and flags. */
@@ -51,6 +55,10 @@ export interface ResolvedOptions {
   readonly gridSemantics?: GridSemantics;
   readonly maxConfigs?: number;
   readonly format: 'text' | 'json';
+  /** Global sbatch options (`--slurm_options`), for the slurm target. */
+  readonly slurmOptions?: ValueMap;
+  /** Tasks per Slurm array at most (`--max-array-size`). */
+  readonly maxArraySize?: number;
 }
 
 /** Targets of the product that a later release ships; `plan` and `expand` accept them already. */
@@ -87,7 +95,9 @@ export function addCompileOptions(command: Command): Command {
     .option('--queue-name <name>', 'name of the queue (scripts, sessions)', 'schedule-eval')
     .option('--enable-links [0|1]', 'write .pred/ and .succ/ links between job dirs', '1')
     .option('--virtualenv-cmd <cmd>', 'a command run before each job, e.g. "conda activate watch"')
-    .option('--run [0|1]', '1: start the engine after writing; 0: print how to', '0');
+    .option('--run [0|1]', '1: start the engine after writing; 0: print how to', '0')
+    .option('--slurm-options <yaml>', 'slurm: sbatch options for every job, a YAML/JSON mapping, e.g. "{partition: gpu, mem: 8G}"')
+    .option('--max-array-size <n>', "slurm: tasks per job array at most, the cluster's MaxArraySize (default 1001)");
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -157,6 +167,19 @@ function resolveTarget(raw: RawOptions, targets: readonly string[], diagnostics:
   return target;
 }
 
+/** `--slurm_options`: a YAML (or JSON) mapping of sbatch options, as the seed passes it. */
+function parseSlurmOptions(text: string | undefined, diagnostics: Diagnostic[]): ValueMap | undefined {
+  if (text === undefined || text.trim() === '' || text === 'None') return undefined;
+  const { loaded, diagnostics: problems } = loadYaml({ path: '--slurm_options', text });
+  diagnostics.push(...problems);
+  if (!loaded) return undefined;
+  if (isValueMap(loaded.value)) return loaded.value;
+  if (loaded.value !== null) {
+    diagnostics.push(optionError('--slurm_options takes a mapping of sbatch options', { found: `a ${pyTypeName(loaded.value)}`, expected: 'e.g. "{partition: gpu, mem: 8G}"' }));
+  }
+  return undefined;
+}
+
 function parseDevices(value: string | undefined): { devices: string[]; auto: boolean } {
   if (value === undefined || value === '' || value === 'None') return { devices: [], auto: false };
   if (value === 'auto') return { devices: [], auto: true };
@@ -186,6 +209,8 @@ export function resolveOptions(
   const { devices, auto } = parseDevices(raw.devices);
   const workers = parseCount('workers', raw.workers, diagnostics) ?? Math.max(1, availableParallelism());
   const maxConfigs = parseCount('max-configs', raw.maxConfigs, diagnostics);
+  const maxArraySize = parseCount('max-array-size', raw.maxArraySize, diagnostics);
+  const slurmOptions = parseSlurmOptions(raw.slurmOptions, diagnostics);
   const options: ResolvedOptions = {
     pipelineFile,
     paramsArg: raw.params ?? '',
@@ -206,6 +231,8 @@ export function resolveOptions(
     ...(semantics === 'kwdagger' || semantics === 'github' ? { gridSemantics: semantics } : {}),
     ...(maxConfigs !== undefined ? { maxConfigs } : {}),
     format: raw.format === 'json' ? 'json' : 'text',
+    ...(slurmOptions ? { slurmOptions } : {}),
+    ...(maxArraySize !== undefined ? { maxArraySize } : {}),
   };
   return diagnostics.length ? { diagnostics } : { options, diagnostics };
 }

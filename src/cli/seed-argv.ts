@@ -15,6 +15,8 @@ const RENAMED: Readonly<Record<string, string>> = {
   '--hash_profile': '--hash-profile',
   '--grid_semantics': '--grid-semantics',
   '--max_configs': '--max-configs',
+  '--slurm_options': '--slurm-options',
+  '--max_array_size': '--max-array-size',
 };
 
 /** `--enable_<node>` takes its value after `=` or as the next word. */

@@ -1,7 +1,13 @@
 /** Every shell script the compiler ships or emits parses and passes shellcheck. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { slurmTarget } from '../../src/targets/slurm/index.js';
+import type { TargetOptions } from '../../src/targets/target.js';
+import { fixtureOptions, pipelineGraph } from '../helpers/fixture-graph.js';
 import { repoPath } from '../helpers/paths.js';
 
 const RUNNER = repoPath('templates', 'runtime', 'gwc-run.sh');
@@ -22,7 +28,7 @@ describe('shipped shell scripts', () => {
     assert.equal(status, 0, output);
   });
 
-  for (const script of ['scripts/setup-engines.sh', 'examples/demo/run-demo.sh', 'examples/geowatch/schedule.sh', '.ci/run']) {
+  for (const script of ['scripts/setup-engines.sh', 'scripts/slurm-up.sh', 'scripts/slurm-down.sh', 'examples/demo/run-demo.sh', 'examples/geowatch/schedule.sh', '.ci/run']) {
     test(`${script} passes bash -n and shellcheck`, () => {
       const path = repoPath(script);
       assert.equal(run('bash', ['-n', path]).status, 0);
@@ -30,4 +36,29 @@ describe('shipped shell scripts', () => {
       assert.equal(status, 0, output);
     });
   }
+});
+
+/** Checks that only flag quoted data: a `$` or quotes inside single quotes are the point there. */
+const DATA_QUOTING = 'SC2016,SC2089,SC2090';
+
+describe('scripts the slurm target emits', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gwc-lint-slurm-'));
+  const hostile = fixtureOptions({ outDir: "/srv/o'ut $x", preamble: "conda activate 'x'\n# $HOME", queueName: 'q "1"' });
+  const cases: [string, TargetOptions, string[]][] = [
+    ['plain options', fixtureOptions({ preamble: 'conda activate x' }), []],
+    ['hostile options', hostile, [`--exclude=${DATA_QUOTING}`]],
+  ];
+  for (const [name, options, extra] of cases) {
+    for (const file of slurmTarget.emit(pipelineGraph(), options)) {
+      if (!file.path.endsWith('.sh') || file.path === 'gwc-run.sh') continue;
+      test(`${file.path} (${name}) passes bash -n and shellcheck`, () => {
+        const path = join(dir, `${name.replace(' ', '-')}-${file.path}`);
+        writeFileSync(path, typeof file.content === 'string' ? file.content : [...file.content].join(''));
+        assert.equal(run('bash', ['-n', path]).status, 0);
+        const { status, output } = run('shellcheck', ['--shell=bash', '--severity=style', ...extra, path]);
+        assert.equal(status, 0, output);
+      });
+    }
+  }
+  test('cleanup', () => rmSync(dir, { recursive: true, force: true }));
 });

@@ -1,0 +1,72 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { JobGraph } from '../../graph/job-graph.js';
+import { createRenderer, type TemplateRenderer } from '../shared/render.js';
+import { runtimeFiles } from '../shared/runtime.js';
+import type { EmittedFile, FileContent, Target, TargetOptions } from '../target.js';
+import { planArrays, type SlurmArray } from './arrays.js';
+import { validateSlurmOptions } from './sbatch-options.js';
+import { helperView, maxArraySize, sbatchOptionsOf, submitFrame, submitLine, tableText } from './view-model.js';
+
+let renderer: TemplateRenderer | undefined;
+
+function render(name: string, view: object): string {
+  renderer ??= createRenderer('slurm');
+  return renderer.render(name, view);
+}
+
+/** Chunk size for streaming submit.sh. */
+const CHUNK_CHARS = 1 << 16;
+
+/** submit.sh: the functions, then one line per array, in chunks. */
+function submitContent(options: TargetOptions, arrays: readonly SlurmArray[]): FileContent {
+  return {
+    *[Symbol.iterator]() {
+      yield render('submit.sh', submitFrame(options, arrays));
+      let chunk = '';
+      for (const array of arrays) {
+        chunk += submitLine(array);
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      yield `${chunk}finish\n`;
+    },
+  };
+}
+
+/** One table per array, each built only when it is written. */
+function tableFiles(graph: JobGraph, options: TargetOptions, arrays: readonly SlurmArray[]): EmittedFile[] {
+  return arrays.map((array) => ({
+    path: `tables/${array.number}.jobs`,
+    content: { *[Symbol.iterator]() { yield tableText(array, graph, options); } },
+  }));
+}
+
+export function validateSlurm(graph: JobGraph, options: TargetOptions): Diagnostic[] {
+  return validateSlurmOptions(graph, options.slurm?.options);
+}
+
+/**
+ * The Slurm target: one sbatch array per node (split by options, dependency shape
+ * and MaxArraySize), submitted by submit.sh with element-wise dependencies.
+ * @see https://slurm.schedmd.com/job_array.html
+ */
+export const slurmTarget: Target = {
+  name: 'slurm',
+  description: 'Slurm job arrays submitted by submit.sh (sbatch --array, aftercorr/afterok); done jobs are not submitted',
+  validate: (graph, options) => validateSlurm(graph, options),
+  emit(graph, options): EmittedFile[] {
+    const arrays = planArrays(graph, maxArraySize(options), sbatchOptionsOf(graph, options));
+    const helpers = helperView(options);
+    return [
+      { path: 'submit.sh', content: submitContent(options, arrays), executable: true },
+      { path: 'gwc-task.sh', content: render('gwc-task.sh', helpers), executable: true },
+      { path: 'cancel.sh', content: render('cancel.sh', helpers), executable: true },
+      { path: 'wait.sh', content: render('wait.sh', helpers), executable: true },
+      ...tableFiles(graph, options, arrays),
+      ...runtimeFiles(),
+    ];
+  },
+  runCommand: () => ['bash', 'submit.sh'],
+};
