@@ -154,6 +154,35 @@ describe('snakemake target, run by snakemake 7.21', () => {
   });
 });
 
+/** Why the real Slurm run is skipped, or false when a Slurm controller answers with a usable node. */
+function slurmSkipReason(): string | false {
+  const sinfo = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', timeout: 10_000 });
+  if (sinfo.error || sinfo.status !== 0) return 'no Slurm cluster answers sinfo here';
+  return /idle|mix|alloc/.test(sinfo.stdout) ? false : `no usable Slurm node (sinfo: ${sinfo.stdout.trim()})`;
+}
+
+describe('the Slurm profile on a real cluster', () => {
+  test('snakemake --profile profiles/slurm submits every job with sbatch; again: nothing to do', { skip: slurmSkipReason() }, () => {
+    const root = freshDir('runs');
+    const outDir = freshDir('out');
+    const log = join(base, `log${counter}`);
+    const specs: FixtureJobSpec[] = [
+      { id: 's0', node: 'first', command: `echo s0 >> ${log}`, resources: { cpus: 1, mem: '100M', time: '00:05:00' } },
+      { id: 's1', node: 'second', deps: ['s0'], command: `echo s1 >> ${log}` },
+    ];
+    const graph = fixtureGraph({ root, workdir: base }, specs);
+    writeEmitted(graph, fixtureOptions({ outDir }));
+    const result = spawnSync('snakemake', ['--profile', 'profiles/slurm'], { cwd: outDir, encoding: 'utf8', env: snakemakeEnv(), timeout: 300_000 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /Submitted job \d+ with external jobid '\d+/);
+    assert.deepEqual(logLines(log), ['s0', 's1']);
+    for (const job of graph.jobs) assert.ok(existsSync(job.marker), `${job.id} has a marker`);
+    const again = spawnSync('snakemake', ['--profile', 'profiles/slurm'], { cwd: outDir, encoding: 'utf8', env: snakemakeEnv(), timeout: 120_000 });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /Nothing to be done/);
+  });
+});
+
 /** Values that break naive quoting somewhere between TS, Python, Snakemake, sh and the runner. */
 const HOSTILE: readonly string[] = [
   'plain',
