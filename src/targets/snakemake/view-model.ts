@@ -1,6 +1,5 @@
-import { posix } from 'node:path';
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
-import { runnerArgs } from '../shared/runtime.js';
+import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
 import type { TargetOptions } from '../target.js';
 import { ID_WILDCARD_REGEX, pythonCommentText, pythonString, ruleNames } from './escape.js';
 import { ruleResources } from './resources.js';
@@ -71,11 +70,14 @@ export function nodeRules(graph: JobGraph): Map<string, NodeRule> {
 }
 
 function jobPrefix(job: Job): string {
-  if (posix.basename(job.dir) !== job.id || job.marker !== `${job.dir}/.gwc-done`) {
+  const cut = job.dir.length - job.id.length - 1;
+  if (cut < 1 || job.dir.charCodeAt(cut) !== SLASH || !job.dir.endsWith(job.id) || job.marker !== `${job.dir}/${MARKER_NAME}`) {
     throw new Error(`internal: job ${job.id} lives in ${job.dir}, not <node dir>/<id>`);
   }
-  return posix.dirname(job.dir);
+  return job.dir.slice(0, cut);
 }
+
+const SLASH = '/'.charCodeAt(0);
 
 /** Builds the Snakefile's view model. */
 export function snakefileView(graph: JobGraph, options: TargetOptions): SnakefileView {
