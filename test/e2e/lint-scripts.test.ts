@@ -28,6 +28,20 @@ describe('shipped shell scripts', () => {
     assert.equal(status, 0, output);
   });
 
+  for (const script of ['templates/snakemake/profiles/slurm/gwc-sbatch.sh', 'templates/snakemake/profiles/slurm/gwc-status.sh']) {
+    test(`${script} passes sh -n and shellcheck as sh`, () => {
+      const path = repoPath(script);
+      assert.equal(run('sh', ['-n', path]).status, 0);
+      const { status, output } = run('shellcheck', ['--shell=sh', '--severity=style', path]);
+      assert.equal(status, 0, output);
+    });
+  }
+
+  test('the snakemake job launcher compiles as Python 3', () => {
+    const { status, output } = run('python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', repoPath('templates/snakemake/gwc-job.py')]);
+    assert.equal(status, 0, output);
+  });
+
   for (const script of ['scripts/setup-engines.sh', 'scripts/slurm-up.sh', 'scripts/slurm-down.sh', 'examples/demo/run-demo.sh', 'examples/geowatch/schedule.sh', '.ci/run']) {
     test(`${script} passes bash -n and shellcheck`, () => {
       const path = repoPath(script);
