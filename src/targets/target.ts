@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JobGraph } from '../graph/job-graph.js';
+import type { ArgoOptions } from './argo/options.js';
 
 /** File content: a string, or chunks produced on demand so huge artifacts never sit in one string. */
 export type FileContent = string | Iterable<string>;
@@ -31,6 +32,8 @@ export interface TargetOptions {
   readonly preamble?: string;
   /** Write `.pred/` and `.succ/` links. */
   readonly enableLinks: boolean;
+  /** The argo target's settings (`--image`, `--pvc`, `--namespace`, `--workflow-template`, `--argo-*`); defaults when absent. */
+  readonly argo?: ArgoOptions;
 }
 
 /** A compile target: validates and emits files for one engine. It never writes. */
