@@ -1,4 +1,4 @@
-import { DNS_LABEL } from './names.js';
+import { DNS_LABEL, DNS_SUBDOMAIN } from './names.js';
 import { GENERATED_SUFFIX, MAX_DAG_TASKS, MAX_OBJECT_BYTES, MAX_PARAMETERS, MAX_TEMPLATES, MAX_WORKFLOW_NAME } from './limits.js';
 
 /**
@@ -20,7 +20,6 @@ export interface ParsedDocument {
 type Json = Record<string, unknown>;
 
 const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const PARAMETER_NAME = /^[-a-zA-Z0-9_]+$/;
 const TAG = /\{\{(.*?)\}\}/g;
 

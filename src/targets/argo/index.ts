@@ -5,7 +5,7 @@ import { RUNNER_FILE, runtimeFiles } from '../shared/runtime.js';
 import type { EmittedFile, Target, TargetOptions } from '../target.js';
 import { parentDocument, partDocuments, type EmitContext } from './documents.js';
 import { MAX_BASE_NAME, MAX_TEMPLATES } from './limits.js';
-import { DNS_LABEL } from './names.js';
+import { DNS_LABEL, DNS_SUBDOMAIN } from './names.js';
 import { nodeSettings, type NodeSettings } from './node-settings.js';
 import { MAX_PARTS, maxChunksPerPart, planWorkflows, type ArgoPlan } from './plan.js';
 import { RUNNER_MOUNT } from './pod-script.js';
@@ -68,8 +68,11 @@ function nameDiagnostics(graph: JobGraph, options: TargetOptions): Diagnostic[] 
   if (argo.namespace !== undefined && (!DNS_LABEL.test(argo.namespace) || argo.namespace.length > 63)) {
     diagnostics.push(error('E_OPTION', '--namespace must be a lowercase DNS label', { found: JSON.stringify(argo.namespace) }));
   }
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(argo.pvc) || argo.pvc.length > 253) {
+  if (!DNS_SUBDOMAIN.test(argo.pvc) || argo.pvc.length > 253) {
     diagnostics.push(error('E_OPTION', '--pvc must name a PersistentVolumeClaim (a lowercase DNS subdomain)', { found: JSON.stringify(argo.pvc) }));
+  }
+  if (argo.serviceAccount !== undefined && (!DNS_SUBDOMAIN.test(argo.serviceAccount) || argo.serviceAccount.length > 253)) {
+    diagnostics.push(error('E_OPTION', '--argo-service-account must name a ServiceAccount (a lowercase DNS subdomain)', { found: JSON.stringify(argo.serviceAccount) }));
   }
   if (!DNS_LABEL.test(baseName(options))) {
     diagnostics.push(error('E_OPTION', 'the queue name leaves no name for the workflow', { found: JSON.stringify(options.queueName), hint: 'pass --argo-name' }));

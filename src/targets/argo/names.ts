@@ -2,6 +2,8 @@ import { MAX_FIELD_NAME } from './limits.js';
 
 /** A lowercase RFC 1123 label: what pod names, template and task names are made of. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A lowercase RFC 1123 subdomain: what ConfigMap, PVC and ServiceAccount names are made of. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Text as a lowercase DNS label that starts with a letter (task names may not

@@ -76,6 +76,7 @@ describe('validateArgo', () => {
     ['a 41-character --argo-name', pipelineGraph(), argoOptions({ name: 'a'.repeat(41) }), /at most 40 characters/],
     ['a namespace with a dot', pipelineGraph(), argoOptions({ namespace: 'a.b' }), /--namespace must be a lowercase DNS label/],
     ['a PVC with a slash', pipelineGraph(), argoOptions({ pvc: 'a/b' }), /--pvc must name a PersistentVolumeClaim/],
+    ['a service account with a space', pipelineGraph(), argoOptions({ serviceAccount: 'a b' }), /--argo-service-account must name a ServiceAccount/],
     ['{{ in the image', pipelineGraph(), argoOptions({ image: 'repo/{{tag}}' }), /--image holds "\{\{"/],
     ['the root /', pipelineGraph({ root: '/' }), argoOptions(), /cannot be "\/"/],
   ];
