@@ -109,7 +109,13 @@ function inputNames(template: Json): string[] {
   return list(isObject(template['inputs']) ? template['inputs']['parameters'] : undefined).map((p) => text(p['name']));
 }
 
+/** Template types; the v4 CRDs (CEL) allow exactly one per template. */
+const TEMPLATE_TYPES = ['container', 'script', 'dag', 'steps', 'resource', 'suspend', 'containerSet', 'data', 'http', 'plugin'];
+
 function checkTemplate(where: string, template: Json, byName: ReadonlyMap<string, Json>, problems: Problems): void {
+  const types = TEMPLATE_TYPES.filter((type) => type in template);
+  if (types.length !== 1) problems.add(where, `has ${types.length} template types (${types.join(', ')}); exactly one is allowed`);
+  if (('dag' in template || 'steps' in template) && 'activeDeadlineSeconds' in template) problems.add(where, 'activeDeadlineSeconds is only valid for leaf templates');
   const inputs = inputNames(template);
   if (inputs.length > MAX_PARAMETERS) problems.add(where, `${inputs.length} input parameters, more than ${MAX_PARAMETERS}`);
   for (const name of inputs) if (!PARAMETER_NAME.test(name)) problems.add(where, `parameter name ${JSON.stringify(name)} is invalid`);

@@ -124,6 +124,8 @@ describe('checkArgoDocuments finds broken output', () => {
     ['{{ in a task argument', (d) => void (chunk(d)['dag']['tasks'][0]['arguments']['parameters'][0]['value'] = '{{item}}'), /holds "\{\{"/],
     ['{{ in the metadata', (d) => void (workflowOf(d)['metadata']['labels'] = { a: '{{x}}' }), /outside any template/],
     ['a job missing from the tables', (d) => void (chunk(d)['dag']['tasks'][0]['arguments']['parameters'][0]['value'] = 'gone'), /job gone is in no mounted job table/],
+    ['two template types', (d) => void ((templates(d)[0] as Json)['script'] = { image: 'x', source: 'true' }), /has 2 template types/],
+    ['a deadline on a DAG template', (d) => void (chunk(d)['activeDeadlineSeconds'] = 10), /only valid for leaf templates/],
     ['an object over 1 MiB', (d) => void (workflowOf(d)['metadata']['annotations'] = { big: 'x'.repeat(1 << 20) }), /more than 1048576/],
   ];
   for (const [name, breakIt, message] of BREAKS) {
