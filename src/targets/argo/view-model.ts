@@ -1,4 +1,4 @@
-import type { JobGraph, NodeSummary } from '../../graph/job-graph.js';
+import type { Job, JobGraph, NodeSummary } from '../../graph/job-graph.js';
 import { shellQuote } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
 import { MAX_BASE_NAME } from './limits.js';
@@ -148,7 +148,7 @@ export function jobTemplateView(name: string, settings: NodeSettings, graph: Job
 /** Nodes that have jobs in a range of the plan, in pipeline order. */
 export function nodesWithJobs(graph: JobGraph, plan: ArgoPlan, start: number, end: number): NodeSummary[] {
   const present = new Set<string>();
-  for (let i = start; i < end; i += 1) present.add((plan.jobs[i] as { node: string }).node);
+  for (let i = start; i < end; i += 1) present.add((plan.jobs[i] as Job).node);
   return graph.nodes.filter((node) => present.has(node.name));
 }
 
