@@ -8,9 +8,10 @@ import type { HashProfile } from '../hash/ids.js';
 import type { GridSemantics } from '../grid/index.js';
 import { loadYaml } from '../parse/load-yaml.js';
 import { isValueMap, pyTypeName, type ValueMap } from '../values/value.js';
+import { resolveArgoOptions, type ArgoOptions, type RawArgoFlags } from '../targets/argo/options.js';
 
 /** Flags as commander hands them over (all strings; repeated `--enable` collected). */
-export interface RawOptions {
+export interface RawOptions extends RawArgoFlags {
   readonly pipeline?: string;
   readonly params?: string;
   readonly target?: string;
@@ -59,6 +60,8 @@ export interface ResolvedOptions {
   readonly slurmOptions?: ValueMap;
   /** Tasks per Slurm array at most (`--max-array-size`). */
   readonly maxArraySize?: number;
+  /** The argo target's settings (defaults unless `--image`, `--pvc`, ... were given). */
+  readonly argo: ArgoOptions;
 }
 
 /** Targets of the product that a later release ships; `plan` and `expand` accept them already. */
@@ -97,7 +100,17 @@ export function addCompileOptions(command: Command): Command {
     .option('--virtualenv-cmd <cmd>', 'a command run before each job, e.g. "conda activate watch"')
     .option('--run [0|1]', '1: start the engine after writing; 0: print how to', '0')
     .option('--slurm-options <yaml>', 'slurm: sbatch options for every job, a YAML/JSON mapping, e.g. "{partition: gpu, mem: 8G}"')
-    .option('--max-array-size <n>', "slurm: tasks per job array at most, the cluster's MaxArraySize (default 1001)");
+    .option('--max-array-size <n>', "slurm: tasks per job array at most, the cluster's MaxArraySize (default 1001)")
+    .option('--image <ref>', 'argo: container image of jobs whose node names none (default python:3.12-slim)')
+    .option('--pvc <claim>', 'argo: ReadWriteMany PersistentVolumeClaim mounted at the root in every job pod (default gwc-results)')
+    .option('--namespace <ns>', 'argo: Kubernetes namespace of the emitted objects')
+    .option('--workflow-template [0|1]', 'argo: emit a WorkflowTemplate (argo submit --from) instead of a Workflow')
+    .option('--argo-name <name>', 'argo: name of the workflow and prefix of its objects (default: the queue name)')
+    .option('--argo-service-account <name>', 'argo: service account of the pods (a split grid\'s needs to create workflows)')
+    .option('--argo-pod-gc <strategy>', 'argo: OnPodSuccess (default), OnPodCompletion, OnWorkflowSuccess, OnWorkflowCompletion or Never')
+    .option('--argo-deadline <seconds>', 'argo: activeDeadlineSeconds of the whole run')
+    .option('--argo-retries <n>', 'argo: retries of a failed job unless its node sets argo.retry (default 0)')
+    .option('--argo-jobs-per-workflow <n>', 'argo: most jobs in one workflow; bigger grids become child workflows (default 1000)');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -233,6 +246,7 @@ export function resolveOptions(
     format: raw.format === 'json' ? 'json' : 'text',
     ...(slurmOptions ? { slurmOptions } : {}),
     ...(maxArraySize !== undefined ? { maxArraySize } : {}),
+    argo: resolveArgoOptions(raw, diagnostics),
   };
   return diagnostics.length ? { diagnostics } : { options, diagnostics };
 }

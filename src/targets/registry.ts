@@ -1,14 +1,16 @@
+import { argoTarget } from './argo/index.js';
 import { makeTarget } from './make/index.js';
 import { slurmTarget } from './slurm/index.js';
 import { snakemakeTarget } from './snakemake/index.js';
 import type { Target } from './target.js';
 
 /** Every compile target by name; a new target must be added here (and to TargetName). */
-export type TargetName = 'make' | 'slurm' | 'snakemake';
+export type TargetName = 'make' | 'slurm' | 'argo' | 'snakemake';
 
-/** The targets the CLI offers. */
+/** The targets the CLI offers, in the order `targets` lists them. */
 export const TARGETS = {
   make: makeTarget,
   slurm: slurmTarget,
+  argo: argoTarget,
   snakemake: snakemakeTarget,
 } satisfies Record<TargetName, Target>;

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import type { SlurmTargetOptions } from './slurm/options.js';
+import type { ArgoOptions } from './argo/options.js';
 
 /** File content: a string, or chunks produced on demand so huge artifacts never sit in one string. */
 export type FileContent = string | Iterable<string>;
@@ -34,6 +35,8 @@ export interface TargetOptions {
   readonly enableLinks: boolean;
   /** Options of the slurm target (`--slurm_options`, `--max-array-size`). */
   readonly slurm?: SlurmTargetOptions;
+  /** The argo target's settings (`--image`, `--pvc`, `--namespace`, `--workflow-template`, `--argo-*`); defaults when absent. */
+  readonly argo?: ArgoOptions;
 }
 
 /** A compile target: validates and emits files for one engine. It never writes. */

@@ -9,6 +9,8 @@ import { slurmTarget } from '../../src/targets/slurm/index.js';
 import type { TargetOptions } from '../../src/targets/target.js';
 import { fixtureOptions, pipelineGraph } from '../helpers/fixture-graph.js';
 import { repoPath } from '../helpers/paths.js';
+import { POD_SCRIPT } from '../../src/targets/argo/pod-script.js';
+import { argoOptions, emitText, gridGraph } from '../unit/targets/argo/argo-helpers.js';
 
 const RUNNER = repoPath('templates', 'runtime', 'gwc-run.sh');
 
@@ -50,6 +52,26 @@ describe('shipped shell scripts', () => {
       assert.equal(status, 0, output);
     });
   }
+
+  const ARGO_VARIANTS = {
+    'a Workflow': argoOptions(),
+    'a WorkflowTemplate in a namespace, split': argoOptions({ workflowTemplate: true, namespace: 'ml', jobsPerWorkflow: 4 }),
+  };
+  for (const [variant, options] of Object.entries(ARGO_VARIANTS)) {
+    test(`argo submit.sh for ${variant} passes sh -n and shellcheck`, () => {
+      const script = emitText(gridGraph(10), options).get('submit.sh') as string;
+      assert.equal(spawnSync('sh', ['-n'], { input: script }).status, 0);
+      const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '-'], { input: script, encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stdout);
+    });
+  }
+
+  test('the argo job pod script passes sh -n and shellcheck', () => {
+    const script = `#!/bin/sh\n${POD_SCRIPT}`;
+    assert.equal(spawnSync('sh', ['-n'], { input: script }).status, 0);
+    const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '-'], { input: script, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stdout);
+  });
 });
 
 /** Checks that only flag quoted data: a `$` or quotes inside single quotes are the point there. */

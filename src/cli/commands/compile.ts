@@ -24,6 +24,7 @@ function targetOptions(options: ResolvedOptions, cwd: string): TargetOptions {
     queueName: options.queueName,
     ...(options.preamble ? { preamble: options.preamble } : {}),
     enableLinks: options.enableLinks,
+    argo: options.argo,
     ...slurmTargetOptions(options, cwd),
   };
 }
