@@ -9,6 +9,7 @@ declare -A NEEDED=(
   [flock]=util-linux
   [bash]=bash
   [shellcheck]=shellcheck
+  [tmux]=tmux
 )
 
 missing=()

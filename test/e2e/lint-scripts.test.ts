@@ -2,12 +2,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { tmuxTarget } from '../../src/targets/tmux/index.js';
+import { fixtureOptions, pipelineGraph } from '../helpers/fixture-graph.js';
 import { repoPath } from '../helpers/paths.js';
 
 const RUNNER = repoPath('templates', 'runtime', 'gwc-run.sh');
 
-function run(program: string, args: readonly string[]): { status: number | null; output: string } {
-  const result = spawnSync(program, args, { encoding: 'utf8' });
+function run(program: string, args: readonly string[], input?: string): { status: number | null; output: string } {
+  const result = spawnSync(program, args, { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -29,5 +31,21 @@ describe('shipped shell scripts', () => {
       const { status, output } = run('shellcheck', ['--shell=bash', path]);
       assert.equal(status, 0, output);
     });
+  }
+
+  // The tmux target's generated scripts, with and without the optional defaults they may hold.
+  const TMUX_OPTIONS = [
+    ['plain', fixtureOptions()],
+    ['devices and a hostile preamble', fixtureOptions({ devices: ['0', '1'], preamble: "a 'b' \"$c\" `d`\n# e \\" })],
+  ] as const;
+  for (const [name, options] of TMUX_OPTIONS) {
+    for (const file of tmuxTarget.emit(pipelineGraph(), options).filter((f) => f.path.endsWith('.sh') && f.path !== 'gwc-run.sh')) {
+      test(`tmux ${file.path} (${name}) passes bash -n and shellcheck`, () => {
+        const script = typeof file.content === 'string' ? file.content : [...file.content].join('');
+        assert.equal(run('bash', ['-n'], script).status, 0);
+        const { status, output } = run('shellcheck', ['--shell=bash', '-'], script);
+        assert.equal(status, 0, output);
+      });
+    }
   }
 });

@@ -22,6 +22,7 @@ SESSION_PREFIX=cmdq_${QUEUE_NAME}_
 TOTAL_JOBS=10
 WORKERS=2
 if [ -z "${GWC_DEVICES+set}" ]; then export GWC_DEVICES=0,1; fi
+# shellcheck disable=SC1003,SC2016 # literal text: each job's shell runs it
 if [ -z "${GWC_PREAMBLE+set}" ]; then export GWC_PREAMBLE='source '\''venv/bin/activate'\'''$'\n''export X=1'; fi
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
