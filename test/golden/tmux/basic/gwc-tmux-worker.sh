@@ -35,6 +35,7 @@ if [ "$imported" = 0 ] && [ -f "$STATE/env" ]; then
 fi
 
 child=''
+ready_seen=0
 job_offset='' job_id='' job_succs='' job_words=''
 idle_sleep=0.05
 
@@ -89,13 +90,21 @@ write_stat() {
 }
 
 # Under the lock: moves the next line of queue/ready to job_offset ('' when none is ready).
+# queue/ready.pos is how far all workers have taken; this worker reads on from where its own fd 6
+# stands (lines others took are skipped once), so a pick starts no process and every worker
+# reads the ready list once in all.
 take_ready() {
   local pos=0 line=''
   job_offset=''
   read -r pos <"$STATE/ready.pos" || return 0
-  IFS= read -r line < <(tail -c "+$((pos + 1))" "$STATE/ready") || return 0
+  while [ "$ready_seen" -lt "$pos" ]; do
+    IFS= read -r -u 6 line || return 0
+    ready_seen=$((ready_seen + ${#line} + 1))
+  done
+  IFS= read -r -u 6 line || return 0
   [ -n "$line" ] || return 0
-  printf '%s\n' "$((pos + ${#line} + 1))" >"$STATE/ready.pos"
+  ready_seen=$((ready_seen + ${#line} + 1))
+  printf '%s\n' "$ready_seen" >"$STATE/ready.pos"
   job_offset=$line
 }
 
@@ -188,7 +197,7 @@ run_job() {
   eval "args=($job_words)"
   write_stat "$job_id" running null
   say "running $job_id"
-  sh ./gwc-run.sh "${args[@]}" >>"$INFO/logs/$job_id.log" 2>&1 </dev/null 8>&- 9>&- &
+  sh ./gwc-run.sh "${args[@]}" >>"$INFO/logs/$job_id.log" 2>&1 </dev/null 6<&- 8>&- 9>&- &
   child=$!
   wait "$child"
   rc=$?
@@ -206,42 +215,42 @@ main() {
     printf 'worker %s of this queue is running already\n' "$worker" >&2
     exit 1
   fi
+  exec 6<"$STATE/ready"
   printf '%s\n' "$$" >"$STATE/workers/$worker.pid"
   : >"$STATE/workers/$worker.job"
   : >"$STATE/workers/$worker.started"
   say "started"
+  lock
   while :; do
-    lock
     take_ready
-    if [ -n "$job_offset" ]; then
-      printf '%s\n' "$job_offset" >"$STATE/workers/$worker.job"
+    if [ -z "$job_offset" ]; then
+      reap_dead_workers
       unlock
-      if ! read_record "$job_offset"; then
-        say "cannot read job at offset $job_offset of $JOBS"
-        lock
-        : >"$STATE/workers/$worker.job"
-        unlock
-        continue
+      if [ "$running" -eq 0 ]; then
+        say "nothing left to run"
+        exit 0
       fi
+      sleep "$idle_sleep"
+      case $idle_sleep in 0.05) idle_sleep=0.1 ;; 0.1) idle_sleep=0.2 ;; *) idle_sleep=0.5 ;; esac
+      lock
+      continue
+    fi
+    idle_sleep=0.05
+    printf '%s\n' "$job_offset" >"$STATE/workers/$worker.job"
+    unlock
+    if read_record "$job_offset"; then
       job_id=$rec_id job_succs=$rec_succs job_words=$rec_words
       printf '%s %s\n' "$job_offset" "$job_id" >"$STATE/workers/$worker.job"
       run_job
+      # One lock both records this job and (at the top of the loop) takes the next one.
       lock
       finish "$job_id" "$job_succs" "$rc"
-      : >"$STATE/workers/$worker.job"
-      unlock
       if [ "$rc" = 0 ]; then say "passed $job_id"; else say "failed $job_id (exit code $rc), log: $INFO/logs/$job_id.log"; fi
-      idle_sleep=0.05
-      continue
+    else
+      say "cannot read job at offset $job_offset of $JOBS"
+      lock
     fi
-    reap_dead_workers
-    unlock
-    if [ "$running" -eq 0 ]; then
-      say "nothing left to run"
-      exit 0
-    fi
-    sleep "$idle_sleep"
-    case $idle_sleep in 0.05) idle_sleep=0.1 ;; 0.1) idle_sleep=0.2 ;; *) idle_sleep=0.5 ;; esac
+    : >"$STATE/workers/$worker.job"
   done
 }
 
