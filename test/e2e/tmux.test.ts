@@ -305,6 +305,31 @@ describe('tmux target, run by real tmux without a terminal', () => {
   });
 });
 
+describe('tmux with --devices', () => {
+  test('each GPU job holds its own device through the lease; two jobs never share one', () => {
+    const dir = freshDir('gpus');
+    const log = join(dir, 'gpu.log');
+    // Each job logs its device on start and end; the lease makes the second wait for the first.
+    const command = (id: string) => `echo "start ${id} $CUDA_VISIBLE_DEVICES" >> ${log}; sleep 0.3; echo "end ${id} $CUDA_VISIBLE_DEVICES" >> ${log}`;
+    const graph = fixtureGraph({ root: join(dir, 'runs'), workdir: dir }, [
+      { id: 'g1', node: 'n', command: command('g1'), resources: { gpus: 1 } },
+      { id: 'g2', node: 'n', command: command('g2'), resources: { gpus: 1 } },
+      { id: 'cpu', node: 'n', command: `echo "cpu [$CUDA_VISIBLE_DEVICES]" >> ${log}` },
+    ]);
+    const outDir = join(dir, 'out');
+    writeEmitted(graph, fixtureOptions({ outDir, devices: ['7'], queueName: `gpus${counter}`, workers: 2 }));
+    const result = driver(outDir, ['start', '--wait']);
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    const events = lines(log).filter((l) => !l.startsWith('cpu'));
+    assert.equal(events.length, 4);
+    assert.ok(events.every((e) => e.endsWith(' 7')), events.join('\n'));
+    const [first, second, third, fourth] = events.map((e) => e.split(' ').slice(0, 2).join(' '));
+    assert.equal(second, first?.replace('start', 'end'), 'the first job ended before the other started');
+    assert.equal(fourth, third?.replace('start', 'end'));
+    assert.deepEqual(lines(log).filter((l) => l.startsWith('cpu')), ['cpu []'], 'a job without GPUs sees none');
+  });
+});
+
 describe('tmux faults: kill -9, then rerun', () => {
   test('a worker killed with -9 mid-job: the others finish, its job fails, a rerun runs exactly what did not finish', async () => {
     const q = setUpQueue(pipeline({ p0: 'block' }));
