@@ -35,6 +35,7 @@ if [ "$imported" = 0 ] && [ -f "$STATE/env" ]; then
 fi
 
 child=''
+locked=0 stop_signal=''
 ready_seen=0
 job_offset='' job_id='' job_succs='' job_words=''
 idle_sleep=0.05
@@ -45,15 +46,26 @@ say() {
 }
 
 # The queue lock: fd 9 open means held; closing it releases the lock without starting a process.
+# A signal that arrives while the lock is held waits for the release, so the queue files are
+# never left half updated by a worker that is told to stop.
 lock() {
   exec 9>>"$STATE/lock"
   flock 9
+  locked=1
 }
-unlock() { exec 9>&-; }
+unlock() {
+  exec 9>&-
+  locked=0
+  if [ -n "$stop_signal" ]; then on_signal "$stop_signal"; fi
+}
 
 # A signal (kill-session hangs up the pane) stops the running job; the job leaves no marker and a
 # live worker, or the next start, takes it as unfinished.
 on_signal() {
+  if [ "$locked" = 1 ]; then
+    stop_signal=$1
+    return
+  fi
   trap '' HUP TERM INT
   if [ -n "$child" ]; then
     kill -s TERM "$child" 2>/dev/null
