@@ -10,6 +10,7 @@ declare -A NEEDED=(
   [bash]=bash
   [shellcheck]=shellcheck
   [snakemake]=snakemake
+  [tmux]=tmux
 )
 
 missing=()

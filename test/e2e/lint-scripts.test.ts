@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { slurmTarget } from '../../src/targets/slurm/index.js';
+import { tmuxTarget } from '../../src/targets/tmux/index.js';
 import type { TargetOptions } from '../../src/targets/target.js';
 import { fixtureOptions, pipelineGraph } from '../helpers/fixture-graph.js';
 import { repoPath } from '../helpers/paths.js';
@@ -97,4 +98,22 @@ describe('scripts the slurm target emits', () => {
     }
   }
   test('cleanup', () => rmSync(dir, { recursive: true, force: true }));
+});
+
+describe('scripts the tmux target emits', () => {
+  // With and without the optional defaults they may hold.
+  const TMUX_OPTIONS = [
+    ['plain', fixtureOptions()],
+    ['devices and a hostile preamble', fixtureOptions({ devices: ['0', '1'], preamble: "a 'b' \"$c\" `d`\n# e \\" })],
+  ] as const;
+  for (const [name, options] of TMUX_OPTIONS) {
+    for (const file of tmuxTarget.emit(pipelineGraph(), options).filter((f) => f.path.endsWith('.sh') && f.path !== 'gwc-run.sh')) {
+      test(`tmux ${file.path} (${name}) passes bash -n and shellcheck`, () => {
+        const script = typeof file.content === 'string' ? file.content : [...file.content].join('');
+        assert.equal(spawnSync('bash', ['-n'], { input: script }).status, 0);
+        const result = spawnSync('shellcheck', ['--shell=bash', '-'], { input: script, encoding: 'utf8' });
+        assert.equal(result.status, 0, result.stdout);
+      });
+    }
+  }
 });
