@@ -82,7 +82,9 @@ export function compileGraph(input: FrontEndInput, settings: GraphSettings): Sta
   const soFar = [...parseDiagnostics, ...connected.diagnostics];
   if (!connected.value) return { diagnostics: soFar };
   try {
-    const built = buildGraph(connected.value.pipeline, connected.value.router, expandGrid(grid.value), settings);
+    const slurmOptions = grid.value.options.slurmOptions;
+    const gridOptions = slurmOptions ? { slurm_options: slurmOptions } : {};
+    const built = buildGraph(connected.value.pipeline, connected.value.router, expandGrid(grid.value), { ...settings, gridOptions });
     return { value: built.graph, diagnostics: [...soFar, ...built.diagnostics] };
   } catch (e) {
     if (!(e instanceof UnhashableValueError)) throw e;

@@ -6,12 +6,11 @@ import { suggest } from '../diagnostics/did-you-mean.js';
 import { parseEnable, type EnableState } from '../graph/enable.js';
 import type { HashProfile } from '../hash/ids.js';
 import type { GridSemantics } from '../grid/index.js';
-import { loadYaml } from '../parse/load-yaml.js';
-import { isValueMap, pyTypeName, type ValueMap } from '../values/value.js';
-import { resolveArgoOptions, type ArgoOptions, type RawArgoFlags } from '../targets/argo/options.js';
+import { TARGETS } from '../targets/registry.js';
+import type { Target } from '../targets/target.js';
 
 /** Flags as commander hands them over (all strings; repeated `--enable` collected). */
-export interface RawOptions extends RawArgoFlags {
+export interface RawOptions {
   readonly pipeline?: string;
   readonly params?: string;
   readonly target?: string;
@@ -31,8 +30,8 @@ export interface RawOptions extends RawArgoFlags {
   readonly gridSemantics?: string;
   readonly maxConfigs?: string;
   readonly format?: string;
-  readonly slurmOptions?: string;
-  readonly maxArraySize?: string;
+  /** The targets' own flags (see {@link Target.flags}), by commander's camelCase name. */
+  readonly [targetFlag: string]: unknown;
 }
 
 /** Every option, resolved once: absolute paths, parsed numbers and flags. */
@@ -56,12 +55,8 @@ export interface ResolvedOptions {
   readonly gridSemantics?: GridSemantics;
   readonly maxConfigs?: number;
   readonly format: 'text' | 'json';
-  /** Global sbatch options (`--slurm_options`), for the slurm target. */
-  readonly slurmOptions?: ValueMap;
-  /** Tasks per Slurm array at most (`--max-array-size`). */
-  readonly maxArraySize?: number;
-  /** The argo target's settings (defaults unless `--image`, `--pvc`, ... were given). */
-  readonly argo: ArgoOptions;
+  /** The chosen target's own settings, from its flags (see {@link Target.resolveSettings}). */
+  readonly settings?: unknown;
 }
 
 /** Targets of the product that a later release ships; `plan` and `expand` accept them already. */
@@ -83,7 +78,7 @@ export function addGridOptions(command: Command): Command {
 
 /** Declares the options `compile` and `plan` share. */
 export function addCompileOptions(command: Command): Command {
-  return addGridOptions(command)
+  addGridOptions(command)
     .option('--pipeline <file>', 'the pipeline (stage graph) YAML file')
     .option('--target <name>', 'what to emit (see `geowatch-compile targets`; default: make)')
     .option('--backend <name>', 'the seed\'s spelling of the target: serial (bash), tmux, slurm; --target wins over it')
@@ -98,19 +93,12 @@ export function addCompileOptions(command: Command): Command {
     .option('--queue-name <name>', 'name of the queue (scripts, sessions)', 'schedule-eval')
     .option('--enable-links [0|1]', 'write .pred/ and .succ/ links between job dirs', '1')
     .option('--virtualenv-cmd <cmd>', 'a command run before each job, e.g. "conda activate watch"')
-    .option('--run [0|1]', '1: start the engine after writing; 0: print how to', '0')
-    .option('--slurm-options <yaml>', 'slurm: sbatch options for every job, a YAML/JSON mapping, e.g. "{partition: gpu, mem: 8G}"')
-    .option('--max-array-size <n>', "slurm: tasks per job array at most, the cluster's MaxArraySize (default 1001)")
-    .option('--image <ref>', 'argo: container image of jobs whose node names none (default python:3.12-slim)')
-    .option('--pvc <claim>', 'argo: ReadWriteMany PersistentVolumeClaim mounted at the root in every job pod (default gwc-results)')
-    .option('--namespace <ns>', 'argo: Kubernetes namespace of the emitted objects')
-    .option('--workflow-template [0|1]', 'argo: emit a WorkflowTemplate (argo submit --from) instead of a Workflow')
-    .option('--argo-name <name>', 'argo: name of the workflow and prefix of its objects (default: the queue name)')
-    .option('--argo-service-account <name>', 'argo: service account of the pods (a split grid\'s needs to create workflows)')
-    .option('--argo-pod-gc <strategy>', 'argo: OnPodSuccess (default), OnPodCompletion, OnWorkflowSuccess, OnWorkflowCompletion or Never')
-    .option('--argo-deadline <seconds>', 'argo: activeDeadlineSeconds of the whole run')
-    .option('--argo-retries <n>', 'argo: retries of a failed job unless its node sets argo.retry (default 0)')
-    .option('--argo-jobs-per-workflow <n>', 'argo: most jobs in one workflow; bigger grids become child workflows (default 1000)');
+    .option('--run [0|1]', '1: start the engine after writing; 0: print how to', '0');
+  // Each target's own flags: a new target brings its flags with it.
+  for (const target of Object.values(TARGETS) as Target[]) {
+    for (const flag of target.flags ?? []) command.option(flag.flags, flag.description);
+  }
+  return command;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -180,17 +168,10 @@ function resolveTarget(raw: RawOptions, targets: readonly string[], diagnostics:
   return target;
 }
 
-/** `--slurm_options`: a YAML (or JSON) mapping of sbatch options, as the seed passes it. */
-function parseSlurmOptions(text: string | undefined, diagnostics: Diagnostic[]): ValueMap | undefined {
-  if (text === undefined || text.trim() === '' || text === 'None') return undefined;
-  const { loaded, diagnostics: problems } = loadYaml({ path: '--slurm_options', text });
-  diagnostics.push(...problems);
-  if (!loaded) return undefined;
-  if (isValueMap(loaded.value)) return loaded.value;
-  if (loaded.value !== null) {
-    diagnostics.push(optionError('--slurm_options takes a mapping of sbatch options', { found: `a ${pyTypeName(loaded.value)}`, expected: 'e.g. "{partition: gpu, mem: 8G}"' }));
-  }
-  return undefined;
+/** The settings the chosen target makes of its flags; none for targets without flags. */
+function targetSettings(target: string, raw: RawOptions, diagnostics: Diagnostic[]): unknown {
+  const chosen = (TARGETS as Readonly<Record<string, Target>>)[target];
+  return chosen?.resolveSettings?.(raw, diagnostics);
 }
 
 function parseDevices(value: string | undefined): { devices: string[]; auto: boolean } {
@@ -222,8 +203,7 @@ export function resolveOptions(
   const { devices, auto } = parseDevices(raw.devices);
   const workers = parseCount('workers', raw.workers, diagnostics) ?? Math.max(1, availableParallelism());
   const maxConfigs = parseCount('max-configs', raw.maxConfigs, diagnostics);
-  const maxArraySize = parseCount('max-array-size', raw.maxArraySize, diagnostics);
-  const slurmOptions = parseSlurmOptions(raw.slurmOptions, diagnostics);
+  const settings = targetSettings(target, raw, diagnostics);
   const options: ResolvedOptions = {
     pipelineFile,
     paramsArg: raw.params ?? '',
@@ -244,9 +224,7 @@ export function resolveOptions(
     ...(semantics === 'kwdagger' || semantics === 'github' ? { gridSemantics: semantics } : {}),
     ...(maxConfigs !== undefined ? { maxConfigs } : {}),
     format: raw.format === 'json' ? 'json' : 'text',
-    ...(slurmOptions ? { slurmOptions } : {}),
-    ...(maxArraySize !== undefined ? { maxArraySize } : {}),
-    argo: resolveArgoOptions(raw, diagnostics),
+    ...(settings !== undefined ? { settings } : {}),
   };
   return diagnostics.length ? { diagnostics } : { options, diagnostics };
 }

@@ -8,7 +8,7 @@ import type { Value, ValueMap } from '../values/value.js';
 import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, type JobStage, type StatusDecision } from './job.js';
-import type { JobGraph, JobStatus, NodeSummary } from './job-graph.js';
+import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
 import type { Router } from './routing.js';
 
 /** What is on disk for a job: a valid marker, outputs kwdagger left, a stale marker, or nothing. */
@@ -27,6 +27,8 @@ export interface BuildOptions {
   readonly enable: ReadonlyMap<string, EnableState>;
   readonly skipExisting: boolean;
   readonly probe: JobProbe;
+  /** Engine options the grid sets for every job (its top-level `slurm_options`). */
+  readonly gridOptions?: RowOptions;
 }
 
 /** One node's job in the row being processed. */
@@ -347,6 +349,7 @@ export class GraphBuilder {
       root: this.#options.root,
       workdir: this.#options.workdir,
       rowCount: this.#rows,
+      gridOptions: this.#options.gridOptions ?? {},
     });
     return { graph, diagnostics: this.#warnings() };
   }

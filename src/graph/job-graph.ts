@@ -94,6 +94,8 @@ export interface JobGraph {
   readonly workdir: string;
   /** Number of grid rows. */
   readonly rowCount: number;
+  /** Engine options the grid sets for every job (its top-level `slurm_options`), keyed like {@link RowOptions}. */
+  readonly gridOptions: RowOptions;
 }
 
 /** The jobs the artifacts contain, in topological order. */

@@ -1,7 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JobGraph } from '../graph/job-graph.js';
-import type { SlurmTargetOptions } from './slurm/options.js';
-import type { ArgoOptions } from './argo/options.js';
 
 /** File content: a string, or chunks produced on demand so huge artifacts never sit in one string. */
 export type FileContent = string | Iterable<string>;
@@ -33,10 +31,18 @@ export interface TargetOptions {
   readonly preamble?: string;
   /** Write `.pred/` and `.succ/` links. */
   readonly enableLinks: boolean;
-  /** Options of the slurm target (`--slurm_options`, `--max-array-size`). */
-  readonly slurm?: SlurmTargetOptions;
-  /** The argo target's settings (`--image`, `--pvc`, `--namespace`, `--workflow-template`, `--argo-*`); defaults when absent. */
-  readonly argo?: ArgoOptions;
+  /**
+   * The compiled target's own settings, made by its {@link Target.resolveSettings} from
+   * its {@link Target.flags}; absent when the target has none (it then uses its defaults).
+   */
+  readonly settings?: unknown;
+}
+
+/** A command-line flag a target adds, in commander's spelling (`--image <ref>`). */
+export interface TargetFlag {
+  readonly flags: string;
+  /** One line for `--help`; by convention it starts with the target's name (`argo: ...`). */
+  readonly description: string;
 }
 
 /** A compile target: validates and emits files for one engine. It never writes. */
@@ -46,6 +52,13 @@ export interface Target {
   readonly description: string;
   validate?(graph: JobGraph, options: TargetOptions): readonly Diagnostic[];
   emit(graph: JobGraph, options: TargetOptions): readonly EmittedFile[];
+  /** Flags only this target reads; the CLI offers them, and `resolveSettings` reads them. */
+  readonly flags?: readonly TargetFlag[];
+  /**
+   * Turns the parsed flags (commander's camelCase names, values as given) into this
+   * target's {@link TargetOptions.settings}; problems go to `diagnostics` as E_OPTION.
+   */
+  resolveSettings?(flags: Readonly<Record<string, unknown>>, diagnostics: Diagnostic[]): unknown;
   /** How to run what was emitted, shown when `--run=0`; the argv `--run=1` executes from the output dir. */
   runCommand(options: TargetOptions): readonly string[];
 }

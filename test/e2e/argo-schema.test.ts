@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkArgoDocuments, type ParsedDocument } from '../../src/targets/argo/check.js';
 import { SCHEMAS, argoOptions, emitText, gridGraph, parseDocuments, schemaErrors } from '../unit/targets/argo/argo-helpers.js';
+import type { ArgoOptions } from '../../src/targets/argo/options.js';
 
 interface Case {
   readonly jobs: number;
@@ -28,7 +29,8 @@ function argoDocuments(documents: readonly ParsedDocument[]): ParsedDocument[] {
 }
 
 for (const c of CASES) {
-  const label = `${c.jobs} jobs${c.options.argo?.workflowTemplate ? ', WorkflowTemplate' : ''}${c.options.argo?.jobsPerWorkflow !== 1000 ? `, ${c.options.argo?.jobsPerWorkflow} per workflow` : ''}`;
+  const argo = c.options.settings as ArgoOptions | undefined;
+  const label = `${c.jobs} jobs${argo?.workflowTemplate ? ', WorkflowTemplate' : ''}${argo?.jobsPerWorkflow !== 1000 ? `, ${argo?.jobsPerWorkflow} per workflow` : ''}`;
   describe(`argo output for ${label}`, () => {
     const documents = parseDocuments(emitText(gridGraph(c.jobs), c.options), c.jobs > 1000);
     const workflows = argoDocuments(documents);

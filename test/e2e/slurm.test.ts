@@ -199,7 +199,7 @@ describe('slurm target, run by a real Slurm', { skip: up ? false : skip || 'Slur
     const log = join(base, `log${counter}`);
     const specs = Array.from({ length: 7 }, (_, i) => ({ id: `j${i}`, node: 'n', command: `echo j${i} >> ${log}` }));
     const graph = fixtureGraph({ root, workdir: base }, specs);
-    writeEmitted(graph, fixtureOptions({ outDir, workers: 1, slurm: { maxArraySize: 3 } }));
+    writeEmitted(graph, fixtureOptions({ outDir, workers: 1, settings: { maxArraySize: 3 } }));
     const { submit, wait } = submitAndWait(outDir);
     assert.equal(wait.status, 0, wait.stderr);
     assert.match(submit.stderr, /submitted 7 tasks in 3 arrays/);

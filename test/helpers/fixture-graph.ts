@@ -40,7 +40,7 @@ export function fixtureGraph(options: FixtureGraphOptions, specs: readonly Fixtu
     byId.set(job.id, job);
     return job;
   });
-  return { jobs, nodes: nodeSummaries(jobs), root: options.root, workdir: options.workdir, rowCount: jobs.length };
+  return { jobs, nodes: nodeSummaries(jobs), root: options.root, workdir: options.workdir, rowCount: jobs.length, gridOptions: {} };
 }
 
 function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<string, Job>): Job {

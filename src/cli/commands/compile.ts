@@ -1,15 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { error } from '../../diagnostics/diagnostic.js';
-import { emitTarget, loadGrid } from '../../compile.js';
+import { emitTarget } from '../../compile.js';
 import { scheduledJobs } from '../../graph/job-graph.js';
 import { INLINE_PARAMS_NAME, paramsIsFile } from '../../io/read-inputs.js';
 import { outDirProblem, writeOutDir } from '../../io/write-files.js';
 import { TARGETS, type TargetName } from '../../targets/registry.js';
 import type { TargetOptions } from '../../targets/target.js';
-import type { ValueMap } from '../../values/value.js';
 import { VERSION } from '../../version.js';
-import { graphFromOptions, graphSettings, readFrontEnd } from '../front-end.js';
+import { graphFromOptions } from '../front-end.js';
 import type { ResolvedOptions } from '../options.js';
 import { reportDiagnostics, type Console } from '../print.js';
 
@@ -24,28 +23,7 @@ function targetOptions(options: ResolvedOptions, cwd: string): TargetOptions {
     queueName: options.queueName,
     ...(options.preamble ? { preamble: options.preamble } : {}),
     enableLinks: options.enableLinks,
-    argo: options.argo,
-    ...slurmTargetOptions(options, cwd),
-  };
-}
-
-/** The grid's top-level `slurm_options` (kwdagger v3's global sbatch options), for the slurm target. */
-function gridSlurmOptions(options: ResolvedOptions, cwd: string): ValueMap | undefined {
-  if (options.target !== 'slurm') return undefined;
-  const input = readFrontEnd(options, cwd, false).value;
-  return input ? loadGrid(input, graphSettings(options)).value?.options.slurmOptions : undefined;
-}
-
-/** Global sbatch options: the grid's `slurm_options`, then `--slurm_options` (later wins). */
-function slurmTargetOptions(options: ResolvedOptions, cwd: string): Pick<TargetOptions, 'slurm'> {
-  const fromGrid = gridSlurmOptions(options, cwd);
-  const global = fromGrid || options.slurmOptions ? { ...fromGrid, ...options.slurmOptions } : undefined;
-  if (global === undefined && options.maxArraySize === undefined) return {};
-  return {
-    slurm: {
-      ...(global ? { options: global } : {}),
-      ...(options.maxArraySize !== undefined ? { maxArraySize: options.maxArraySize } : {}),
-    },
+    ...(options.settings !== undefined ? { settings: options.settings } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { parentDocument, partDocuments, type EmitContext } from './documents.js'
 import { MAX_BASE_NAME, MAX_TEMPLATES } from './limits.js';
 import { DNS_LABEL, DNS_SUBDOMAIN } from './names.js';
 import { nodeSettings, type NodeSettings } from './node-settings.js';
+import { ARGO_FLAGS, resolveArgoSettings } from './options.js';
 import { MAX_PARTS, maxChunksPerPart, planWorkflows, type ArgoPlan } from './plan.js';
 import { RUNNER_MOUNT } from './pod-script.js';
 import { argoNames, argoOptionsOf, baseName, headerView, namespaceFlag } from './view-model.js';
@@ -167,5 +168,7 @@ export const argoTarget: Target = {
   description: 'an Argo Workflow (kubectl apply / argo submit); one pod per job on a shared volume, large grids split into child workflows',
   validate: validateArgo,
   emit: emitArgo,
+  flags: ARGO_FLAGS,
+  resolveSettings: resolveArgoSettings,
   runCommand: () => ['sh', './submit.sh'],
 };

@@ -1,4 +1,5 @@
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { TargetFlag } from '../target.js';
 
 /** Argo's pod garbage-collection strategies (`spec.podGC.strategy`). */
 export const POD_GC_STRATEGIES = ['OnPodCompletion', 'OnPodSuccess', 'OnWorkflowCompletion', 'OnWorkflowSuccess', 'Never'] as const;
@@ -91,4 +92,41 @@ export function resolveArgoOptions(raw: RawArgoFlags, diagnostics: Diagnostic[])
     retries: wholeNumber('argo-retries', raw.argoRetries, 0, diagnostics) ?? DEFAULT_ARGO_OPTIONS.retries,
     jobsPerWorkflow: wholeNumber('argo-jobs-per-workflow', raw.argoJobsPerWorkflow, 1, diagnostics) ?? DEFAULT_ARGO_OPTIONS.jobsPerWorkflow,
   };
+}
+
+/** The flags the argo target adds to the command line. */
+export const ARGO_FLAGS: readonly TargetFlag[] = [
+  { flags: '--image <ref>', description: `argo: container image of jobs whose node names none (default ${DEFAULT_ARGO_OPTIONS.image})` },
+  { flags: '--pvc <claim>', description: `argo: ReadWriteMany PersistentVolumeClaim mounted at the root in every job pod (default ${DEFAULT_ARGO_OPTIONS.pvc})` },
+  { flags: '--namespace <ns>', description: 'argo: Kubernetes namespace of the emitted objects' },
+  { flags: '--workflow-template [0|1]', description: 'argo: emit a WorkflowTemplate (argo submit --from) instead of a Workflow' },
+  { flags: '--argo-name <name>', description: 'argo: name of the workflow and prefix of its objects (default: the queue name)' },
+  { flags: '--argo-service-account <name>', description: "argo: service account of the pods (a split grid's needs to create workflows)" },
+  { flags: '--argo-pod-gc <strategy>', description: 'argo: OnPodSuccess (default), OnPodCompletion, OnWorkflowSuccess, OnWorkflowCompletion or Never' },
+  { flags: '--argo-deadline <seconds>', description: 'argo: activeDeadlineSeconds of the whole run' },
+  { flags: '--argo-retries <n>', description: 'argo: retries of a failed job unless its node sets argo.retry (default 0)' },
+  { flags: `--argo-jobs-per-workflow <n>`, description: `argo: most jobs in one workflow; bigger grids become child workflows (default ${DEFAULT_ARGO_OPTIONS.jobsPerWorkflow})` },
+];
+
+/** {@link resolveArgoOptions} on the flags as the CLI parsed them. */
+export function resolveArgoSettings(flags: Readonly<Record<string, unknown>>, diagnostics: Diagnostic[]): ArgoOptions {
+  const text = (name: keyof RawArgoFlags): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const template = flags['workflowTemplate'];
+  const raw: RawArgoFlags = {
+    ...optional('image', text('image')),
+    ...optional('pvc', text('pvc')),
+    ...optional('namespace', text('namespace')),
+    ...optional('workflowTemplate', typeof template === 'boolean' ? template : text('workflowTemplate')),
+    ...optional('argoName', text('argoName')),
+    ...optional('argoServiceAccount', text('argoServiceAccount')),
+    ...optional('argoPodGc', text('argoPodGc')),
+    ...optional('argoDeadline', text('argoDeadline')),
+    ...optional('argoRetries', text('argoRetries')),
+    ...optional('argoJobsPerWorkflow', text('argoJobsPerWorkflow')),
+  };
+  return resolveArgoOptions(raw, diagnostics);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -22,7 +22,7 @@ export interface ArgoNames {
 
 /** The argo options in force: the CLI's, or the defaults (e.g. for the benchmark). */
 export function argoOptionsOf(options: TargetOptions): ArgoOptions {
-  return options.argo ?? DEFAULT_ARGO_OPTIONS;
+  return (options.settings as ArgoOptions | undefined) ?? DEFAULT_ARGO_OPTIONS;
 }
 
 /** The base name of every object: `--argo-name`, else the queue name made a DNS label. */

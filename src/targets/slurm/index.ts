@@ -5,7 +5,8 @@ import { runtimeFiles } from '../shared/runtime.js';
 import type { EmittedFile, FileContent, Target, TargetOptions } from '../target.js';
 import { planArrays, type SlurmArray } from './arrays.js';
 import { validateSlurmOptions } from './sbatch-options.js';
-import { helperView, maxArraySize, sbatchOptionsOf, submitFrame, submitLine, tableText } from './view-model.js';
+import { SLURM_FLAGS, resolveSlurmSettings } from './options.js';
+import { globalSbatchOptions, helperView, maxArraySize, sbatchOptionsOf, submitFrame, submitLine, tableText } from './view-model.js';
 
 let renderer: TemplateRenderer | undefined;
 
@@ -44,7 +45,7 @@ function tableFiles(graph: JobGraph, options: TargetOptions, arrays: readonly Sl
 }
 
 export function validateSlurm(graph: JobGraph, options: TargetOptions): Diagnostic[] {
-  return validateSlurmOptions(graph, options.slurm?.options);
+  return validateSlurmOptions(graph, globalSbatchOptions(graph, options));
 }
 
 /**
@@ -56,6 +57,8 @@ export const slurmTarget: Target = {
   name: 'slurm',
   description: 'Slurm job arrays submitted by submit.sh (sbatch --array, aftercorr/afterok); done jobs are not submitted',
   validate: (graph, options) => validateSlurm(graph, options),
+  flags: SLURM_FLAGS,
+  resolveSettings: resolveSlurmSettings,
   emit(graph, options): EmittedFile[] {
     const arrays = planArrays(graph, maxArraySize(options), sbatchOptionsOf(graph, options));
     const helpers = helperView(options);

@@ -2,9 +2,10 @@ import type { Job, JobGraph } from '../../graph/job-graph.js';
 import { RUNNER_FILE, runnerArgs } from '../shared/runtime.js';
 import { shellJoin, shellQuote } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
+import type { ValueMap } from '../../values/value.js';
 import type { ArrayDependency, SlurmArray } from './arrays.js';
 import { commentText, indexRanges, sbatchPathText, tableLine } from './escape.js';
-import { DEFAULT_MAX_ARRAY_SIZE } from './options.js';
+import { DEFAULT_MAX_ARRAY_SIZE, type SlurmTargetOptions } from './options.js';
 import { mergeSbatchOptions, nodeSlurmOptions, rowSlurmOptions, type SbatchOptions } from './sbatch-options.js';
 
 /** The head of submit.sh, pre-quoted for the template. */
@@ -35,14 +36,27 @@ export function logDir(node: string): string {
   return `logs/${node}`;
 }
 
+/** The slurm settings in force: the CLI's, or none (e.g. for the benchmark). */
+export function slurmSettings(options: TargetOptions): SlurmTargetOptions {
+  return (options.settings as SlurmTargetOptions | undefined) ?? {};
+}
+
+/** sbatch options for every job: the grid's top-level `slurm_options`, then `--slurm_options` (later wins). */
+export function globalSbatchOptions(graph: JobGraph, options: TargetOptions): ValueMap | undefined {
+  const fromGrid = graph.gridOptions['slurm_options'];
+  const fromFlag = slurmSettings(options).options;
+  return fromGrid || fromFlag ? { ...fromGrid, ...fromFlag } : undefined;
+}
+
 export function maxArraySize(options: TargetOptions): number {
-  return options.slurm?.maxArraySize ?? DEFAULT_MAX_ARRAY_SIZE;
+  return slurmSettings(options).maxArraySize ?? DEFAULT_MAX_ARRAY_SIZE;
 }
 
 /** Computes each job's sbatch options, once per node for jobs without grid options. */
 export function sbatchOptionsOf(graph: JobGraph, options: TargetOptions): (job: Job) => SbatchOptions {
   const nodes = new Map(graph.nodes.map((node) => [node.name, node]));
   const cache = new Map<string, Map<object, SbatchOptions>>();
+  const global = globalSbatchOptions(graph, options);
   return (job) => {
     const row = rowSlurmOptions(job);
     let byResources = cache.get(job.node);
@@ -54,7 +68,7 @@ export function sbatchOptionsOf(graph: JobGraph, options: TargetOptions): (job: 
         ['job-name', `${options.queueName}-${job.node}`],
         ['output', `${sbatchPathText(options.outDir)}/${logDir(job.node)}/%A_%a.log`],
       ],
-      ...(options.slurm?.options ? { global: options.slurm.options } : {}),
+      ...(global ? { global } : {}),
       resources: job.resources,
       ...optional('node', nodeSlurmOptions(nodes.get(job.node))),
       ...optional('row', row),

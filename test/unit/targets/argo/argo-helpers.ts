@@ -13,7 +13,7 @@ import { repoPath } from '../../../helpers/paths.js';
 
 /** Target options with argo settings on top of the defaults. */
 export function argoOptions(argo: Partial<ArgoOptions> = {}, base: Partial<TargetOptions> = {}): TargetOptions {
-  return fixtureOptions({ ...base, argo: { ...DEFAULT_ARGO_OPTIONS, ...argo } });
+  return fixtureOptions({ ...base, settings: { ...DEFAULT_ARGO_OPTIONS, ...argo } });
 }
 
 /** Every emitted file as text, by path. */

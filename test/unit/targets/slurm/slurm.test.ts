@@ -34,7 +34,7 @@ function goldenGraph(): JobGraph {
 }
 
 describe('slurm target', () => {
-  const options = fixtureOptions({ preamble: 'conda activate watch', slurm: { options: { account: 'proj', mem: '1G' } } });
+  const options = fixtureOptions({ preamble: 'conda activate watch', settings: { options: { account: 'proj', mem: '1G' } } });
   const files = emitted(goldenGraph(), options);
 
   for (const path of ['submit.sh', 'gwc-task.sh', 'cancel.sh', 'wait.sh', 'tables/0.jobs', 'tables/1.jobs', 'tables/3.jobs', 'tables/5.jobs']) {
@@ -69,7 +69,7 @@ describe('slurm target', () => {
 
   test('submit.sh is streamed in bounded chunks and is re-iterable', () => {
     const specs = Array.from({ length: 3000 }, (_, i) => ({ id: `job_${i}`, node: 'n' }));
-    const options = fixtureOptions({ slurm: { maxArraySize: 1 } });
+    const options = fixtureOptions({ settings: { maxArraySize: 1 } });
     const file = slurmTarget.emit(fixtureGraph({ root: '/r', workdir: '/w' }, specs), options)[0] as EmittedFile;
     assert.equal(typeof file.content, 'object');
     const first = [...file.content];
