@@ -22,6 +22,13 @@ describe('shipped shell scripts', () => {
     assert.equal(status, 0, output);
   });
 
+  test('the bash target\'s golden script passes bash -n and shellcheck', () => {
+    const path = repoPath('test/golden/bash/basic/run.sh');
+    assert.equal(run('bash', ['-n', path]).status, 0);
+    const { status, output } = run('shellcheck', ['--shell=bash', path]);
+    assert.equal(status, 0, output);
+  });
+
   for (const script of ['scripts/setup-engines.sh', 'examples/demo/run-demo.sh', 'examples/geowatch/schedule.sh', '.ci/run']) {
     test(`${script} passes bash -n and shellcheck`, () => {
       const path = repoPath(script);
