@@ -10,7 +10,8 @@
 # 3. Otherwise write job_config.json, invoke.sh and the links, lease GPUs, run COMMAND
 #    through invoke.sh and write the marker only when it exits 0.
 #
-# Environment: GWC_DEVICES (comma list of GPU ids to lease, or `auto`: the GPUs nvidia-smi
+# Environment: GWC_ENV_DEFAULT_SIGNAL (1|0: whether env --default-signal works, probed when unset),
+# GWC_DEVICES (comma list of GPU ids to lease, or `auto`: the GPUs nvidia-smi
 # shows with no process, none when nvidia-smi is missing or fails; empty = no leasing),
 # GWC_LOCK_DIR (lease lock files), GWC_PREAMBLE (shell text run before the job).
 # Exit status: the job's, 0 when skipped or adopted, 125 when the runner itself fails.
@@ -242,13 +243,28 @@ lease_gpus() {
   export CUDA_VISIBLE_DEVICES
 }
 
+# GNU env can restore default signal handling (coreutils 8.31+). A queue that runs
+# many jobs probes once and exports GWC_ENV_DEFAULT_SIGNAL=1|0 to save a process per job.
+has_default_signal() {
+  case ${GWC_ENV_DEFAULT_SIGNAL:-} in
+    1) return 0 ;;
+    0) return 1 ;;
+  esac
+  env --default-signal=INT true >/dev/null 2>&1
+}
+
 # Runs invoke.sh in its own process group (so a signal reaches the whole job) with
 # SIGINT/SIGQUIT restored (background children of sh start with them ignored).
+# Without a preamble, bash runs invoke.sh directly: one shell fewer per job.
 run_job() {
-  # shellcheck disable=SC2016 # the inner bash expands these, not this shell
-  set -- bash -c 'eval "${GWC_PREAMBLE:-}" && exec bash "$1"' gwc-job "$dir/invoke.sh"
+  if [ -n "${GWC_PREAMBLE:-}" ]; then
+    # shellcheck disable=SC2016 # the inner bash expands these, not this shell
+    set -- bash -c 'eval "${GWC_PREAMBLE:-}" && exec bash "$1"' gwc-job "$dir/invoke.sh"
+  else
+    set -- bash "$dir/invoke.sh"
+  fi
   if command -v setsid >/dev/null 2>&1; then set -- setsid -w "$@"; fi
-  if env --default-signal=INT true >/dev/null 2>&1; then set -- env --default-signal=INT,QUIT "$@"; fi
+  if has_default_signal; then set -- env --default-signal=INT,QUIT "$@"; fi
   (
     if [ -n "$workdir" ]; then cd -- "$workdir" || exit 125; fi
     exec "$@"

@@ -138,6 +138,29 @@ describe('bash target, run by bash', () => {
     assert.deepEqual(infoFiles(outDir, 'failed'), [], 'status files of the earlier run are gone');
   });
 
+  test('a current marker passes without running; a stale marker or redo runs the job again', () => {
+    const root = freshDir('runs');
+    const log = join(base, `log${counter}`);
+    const specs: FixtureJobSpec[] = [
+      { id: 'done1', node: 'n', command: `echo done1 >> ${log}`, status: 'done' },
+      { id: 'stale1', node: 'n', command: `echo stale1 >> ${log}`, staleMarker: true },
+      { id: 'redo1', node: 'n', command: `echo redo1 >> ${log}`, status: 'done', redo: true },
+    ];
+    const graph = fixtureGraph({ root, workdir: base }, specs);
+    for (const job of graph.jobs) {
+      mkdirSync(job.dir, { recursive: true });
+      const fp = job.id === 'stale1' ? 'stale' : job.fingerprint;
+      writeFileSync(job.marker, `{"process_id": "${job.id}", "fingerprint": "${fp}", "adopted": false}\n`);
+    }
+    const outDir = emit(graph);
+    const result = runScript(outDir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(logLines(log), ['stale1', 'redo1']);
+    assert.ok(result.stdout.endsWith('3 passed, 0 failed, 0 skipped\n'));
+    assert.equal(runScript(outDir).status, 0);
+    assert.deepEqual(logLines(log), ['stale1', 'redo1', 'redo1'], 'redo runs on every run');
+  });
+
   const ESCAPES: [string, string, Partial<TargetOptions>][] = [
     ['a job that calls exit', 'exit 7', {}],
     ['a job that kills its own shell', 'kill -9 $$', {}],

@@ -26,7 +26,10 @@ export function bashCommentText(text: string): string {
   return text.replace(/[\x00-\x1f\x7f]/g, '?');
 }
 
-/** Job ids name files under job_info/ and sit in JSON: letters, digits, `.`, `_`, `-` only. */
+/**
+ * Job ids name files under job_info/, sit in JSON and in `gwc_job`'s arguments (where
+ * `--` and `--redo` mean something): letters, digits, `.`, `_`, `-`, not starting with `-` or `.`.
+ */
 export function isBashSafeId(id: string): boolean {
-  return /^[A-Za-z0-9._-]+$/.test(id);
+  return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(id);
 }

@@ -41,7 +41,8 @@ export function jobLines(job: Job, index: number, total: number, graph: JobGraph
   const rootSlash = `${rootPrefix(graph.root)}/`;
   const words = runnerArgs(job, graph, options).map((arg) => bashWord(arg, rootSlash));
   const deps = job.deps.map((id) => ` ${shellQuote(id)}`).join('');
-  return `\n### Command ${index} / ${total} - ${job.id}\ngwc_job ${index} ${shellQuote(job.id)}${deps} -- ${words.join(' ')}\n`;
+  const redo = job.redo ? ' --redo' : '';
+  return `\n### Command ${index} / ${total} - ${job.id}\ngwc_job ${index} ${shellQuote(job.id)}${deps}${redo} -- ${words.join(' ')}\n`;
 }
 
 /** Every job's lines, in topological order. */

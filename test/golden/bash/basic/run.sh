@@ -27,6 +27,18 @@ declare -A gwc_not_passed=()
 
 gwc_say() { printf 'gwc: %s\n' "$*" >&2; }
 
+# Probed once here rather than by the runner for every job (see gwc-run.sh).
+if [[ ! -v GWC_ENV_DEFAULT_SIGNAL ]]; then
+  if env --default-signal=INT true >/dev/null 2>&1; then GWC_ENV_DEFAULT_SIGNAL=1; else GWC_ENV_DEFAULT_SIGNAL=0; fi
+  export GWC_ENV_DEFAULT_SIGNAL
+fi
+
+# True when DIR/.gwc-done holds FINGERPRINT: the runner's own test, without starting it.
+gwc_is_done() {
+  local line
+  [[ -f $1/.gwc-done ]] && read -r line <"$1/.gwc-done" && [[ $line == *"\"fingerprint\": \"$2\""* ]]
+}
+
 # The queue's state as one JSON line; name is already JSON.
 gwc_write_state() {
   gwc_status=$1
@@ -84,26 +96,36 @@ gwc_skip() {
   gwc_write_status "$1" 126
 }
 
-# gwc_job INDEX ID [DEP_ID...] -- RUNNER_ARGS...: runs one job through the runner, in the
-# background so that a stop reaches this script at once, unless a dependency did not pass.
+# gwc_job INDEX ID [DEP_ID...] [--redo] -- RUNNER_ARGS...: runs one job through the runner,
+# in the background so that a stop reaches this script at once, unless a dependency did not
+# pass. RUNNER_ARGS start with --dir DIR --id ID --fp FP; a finished job (not --redo) passes
+# without starting the runner.
 gwc_job() {
-  local index=$1 id=$2 blocker='' rc
+  local index=$1 id=$2 blocker='' redo=0 rc
   shift 2
   printf '### Command %d / %d - %s\n' "$index" "$gwc_total" "$id"
   while [[ $1 != -- ]]; do
-    if [[ -z $blocker && -n ${gwc_not_passed[$1]+set} ]]; then blocker=$1; fi
+    if [[ $1 == --redo ]]; then
+      redo=1
+    elif [[ -z $blocker && -n ${gwc_not_passed[$1]+set} ]]; then
+      blocker=$1
+    fi
     shift
   done
   shift
   if [[ -n $blocker ]]; then
     gwc_skip "$id" "$blocker"
   else
-    gwc_write_status "$id" null
-    sh "$gwc_runner" "$@" 9>&- &
-    gwc_child=$!
-    wait "$gwc_child"
-    rc=$?
-    gwc_child=''
+    if [[ $redo == 0 && $1 == --dir && $5 == --fp ]] && gwc_is_done "$2" "$6"; then
+      rc=0
+    else
+      gwc_write_status "$id" null
+      sh "$gwc_runner" "$@" 9>&- &
+      gwc_child=$!
+      wait "$gwc_child"
+      rc=$?
+      gwc_child=''
+    fi
     gwc_write_status "$id" "$rc"
     if [[ $rc == 0 ]]; then
       gwc_passed=$((gwc_passed + 1))
@@ -140,7 +162,7 @@ gwc_job 2 predict_id_bbbb -- --dir "$gwc_root"/predict/predict_id_bbbb --id pred
 gwc_job 3 track_id_00cd predict_id_aaaa -- --dir "$gwc_root"/track/track_id_00cd --id track_id_00cd --fp 011c4ef120a64e6f --config '{"predict.model": "model_0.pt", "track.thresh": 0.2}' --output "$gwc_root"/track/track_id_00cd/summary.geojson --output "$gwc_root"/track/track_id_00cd/sites --see-also "$gwc_root"/predict/predict_id_aaaa --link "$gwc_root"/track/track_id_00cd/.pred/predict/predict_id_aaaa=../../../../predict/predict_id_aaaa --link "$gwc_root"/predict/predict_id_aaaa/.succ/track/track_id_00cd=../../../../track/track_id_00cd --workdir /srv/gwc/pipeline -- 'python -m geowatch.cli.track --out_dpath=/srv/gwc/runs/track/track_id_00cd --note='\''it'\''"'\''"'\''s $HOME'\'''
 
 ### Command 4 / 10 - track_id_01cd
-gwc_job 4 track_id_01cd predict_id_aaaa -- --dir "$gwc_root"/track/track_id_01cd --id track_id_01cd --fp 3676c3b86514fb51 --config '{"predict.model": "model_0.pt", "track.thresh": 0.1}' --output "$gwc_root"/track/track_id_01cd/summary.geojson --output "$gwc_root"/track/track_id_01cd/sites --see-also "$gwc_root"/predict/predict_id_aaaa --link "$gwc_root"/track/track_id_01cd/.pred/predict/predict_id_aaaa=../../../../predict/predict_id_aaaa --link "$gwc_root"/predict/predict_id_aaaa/.succ/track/track_id_01cd=../../../../track/track_id_01cd --redo --workdir /srv/gwc/pipeline -- 'python -m geowatch.cli.track --out_dpath=/srv/gwc/runs/track/track_id_01cd --note='\''it'\''"'\''"'\''s $HOME'\'''
+gwc_job 4 track_id_01cd predict_id_aaaa --redo -- --dir "$gwc_root"/track/track_id_01cd --id track_id_01cd --fp 3676c3b86514fb51 --config '{"predict.model": "model_0.pt", "track.thresh": 0.1}' --output "$gwc_root"/track/track_id_01cd/summary.geojson --output "$gwc_root"/track/track_id_01cd/sites --see-also "$gwc_root"/predict/predict_id_aaaa --link "$gwc_root"/track/track_id_01cd/.pred/predict/predict_id_aaaa=../../../../predict/predict_id_aaaa --link "$gwc_root"/predict/predict_id_aaaa/.succ/track/track_id_01cd=../../../../track/track_id_01cd --redo --workdir /srv/gwc/pipeline -- 'python -m geowatch.cli.track --out_dpath=/srv/gwc/runs/track/track_id_01cd --note='\''it'\''"'\''"'\''s $HOME'\'''
 
 ### Command 5 / 10 - track_id_10cd
 gwc_job 5 track_id_10cd predict_id_bbbb -- --dir "$gwc_root"/track/track_id_10cd --id track_id_10cd --fp 7759da61e01e75f1 --config '{"predict.model": "model_1.pt", "track.thresh": 0.2}' --output "$gwc_root"/track/track_id_10cd/summary.geojson --output "$gwc_root"/track/track_id_10cd/sites --see-also "$gwc_root"/predict/predict_id_bbbb --link "$gwc_root"/track/track_id_10cd/.pred/predict/predict_id_bbbb=../../../../predict/predict_id_bbbb --link "$gwc_root"/predict/predict_id_bbbb/.succ/track/track_id_10cd=../../../../track/track_id_10cd --workdir /srv/gwc/pipeline -- 'python -m geowatch.cli.track --out_dpath=/srv/gwc/runs/track/track_id_10cd --note='\''it'\''"'\''"'\''s $HOME'\'''

@@ -51,6 +51,7 @@ describe('bash target', () => {
     const script = scriptOf(pipelineGraph());
     assert.match(jobLine(script, 'predict_id_aaaa'), /^gwc_job 1 predict_id_aaaa -- --dir "\$gwc_root"\/predict\/predict_id_aaaa --id /);
     assert.match(jobLine(script, 'evaluate_id_10ef'), /^gwc_job \d+ evaluate_id_10ef track_id_10cd -- --dir /);
+    assert.match(jobLine(script, 'track_id_01cd'), /^gwc_job \d+ track_id_01cd predict_id_aaaa --redo -- --dir /);
     assert.match(jobLine(script, 'track_id_01cd'), / --redo --workdir \/srv\/gwc\/pipeline -- /);
     assert.match(jobLine(script, 'predict_id_aaaa'), / --gpus 1 /);
   });
@@ -135,6 +136,8 @@ describe('bash escaping', () => {
     ['a/b', false],
     ['a b', false],
     ['a"b', false],
+    ['--redo', false],
+    ['.hidden', false],
     ['', false],
   ];
   for (const [id, safe] of IDS) test(`id ${JSON.stringify(id)} is ${safe ? '' : 'not '}safe`, () => assert.equal(isBashSafeId(id), safe));
