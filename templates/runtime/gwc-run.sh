@@ -140,9 +140,12 @@ make_link() {
 }
 
 # Tests before rm and mkdir: each avoided process counts when a queue runs a million jobs.
+# install makes the job dir and an executable, empty invoke.sh in one process (not mkdir + chmod).
 prepare_job_dir() {
   if [ -e "$dir/.gwc-done" ] || [ -L "$dir/.gwc-done" ]; then rm -f "$dir/.gwc-done"; fi
-  [ -d "$dir" ] || mkdir -p "$dir" || die "cannot create $dir"
+  if [ ! -x "$dir/invoke.sh" ]; then
+    install -D -m 755 /dev/null "$dir/invoke.sh" 2>/dev/null || [ -d "$dir" ] || mkdir -p "$dir" || die "cannot create $dir"
+  fi
   : >>"$dir/.gwc-attempt" || die "cannot write $dir/.gwc-attempt"
   printf '%s\n' "$config" >"$dir/job_config.json" || die "cannot write $dir/job_config.json"
   write_invoke "$@"
