@@ -4,7 +4,7 @@ import { VERSION } from '../version.js';
 import { runCompile } from './commands/compile.js';
 import { runExpand } from './commands/expand.js';
 import { runPlan } from './commands/plan.js';
-import { addCompileOptions, addGridOptions, PLANNED_TARGETS, resolveOptions, type RawOptions, type ResolvedOptions } from './options.js';
+import { addCompileOptions, addGridOptions, resolveOptions, type RawOptions, type ResolvedOptions } from './options.js';
 import { PROCESS_CONSOLE, reportDiagnostics, type Console } from './print.js';
 import { rewriteSeedArgv } from './seed-argv.js';
 
@@ -18,10 +18,8 @@ Examples:
 
 function program(io: { cwd: string; console: Console }, setCode: (code: number) => void): Command {
   const targets = Object.keys(TARGETS);
-  const act = (action: Action, needsPipeline: boolean, allTargets = false) => (raw: RawOptions) => {
-    // plan and expand accept every backend name, even one whose target is not built in.
-    const known = allTargets ? [...new Set([...targets, ...PLANNED_TARGETS])] : targets;
-    const { options, diagnostics } = resolveOptions(raw, { cwd: io.cwd, targets: known, needsPipeline });
+  const act = (action: Action, needsPipeline: boolean) => (raw: RawOptions) => {
+    const { options, diagnostics } = resolveOptions(raw, { cwd: io.cwd, targets, needsPipeline });
     if (reportDiagnostics(io.console, diagnostics) || !options) return setCode(1);
     setCode(action(options, io));
   };
@@ -34,9 +32,9 @@ function program(io: { cwd: string; console: Console }, setCode: (code: number) 
   addCompileOptions(root.command('compile', { isDefault: true }).description('write the artifacts of one target (the default command)'))
     .action(act(runCompile, true));
   addCompileOptions(root.command('plan').description('show per node: requested rows, unique jobs, done, to run, disabled, skipped and why'))
-    .action(act(runPlan, true, true));
+    .action(act(runPlan, true));
   addGridOptions(root.command('expand').description('print the grid rows in order (JSON with --format json)'))
-    .action(act(runExpand, false, true));
+    .action(act(runExpand, false));
   root
     .command('targets')
     .description('list the targets')

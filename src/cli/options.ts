@@ -59,8 +59,6 @@ export interface ResolvedOptions {
   readonly settings?: unknown;
 }
 
-/** Targets of the product that a later release ships; `plan` and `expand` accept them already. */
-export const PLANNED_TARGETS: readonly string[] = ['bash', 'tmux', 'slurm', 'argo', 'snakemake'];
 
 /** The seed's `--backend` names and the targets that implement them. */
 export const BACKEND_TARGETS: Readonly<Record<string, string>> = { serial: 'bash', tmux: 'tmux', slurm: 'slurm' };
@@ -154,17 +152,7 @@ function resolveTarget(raw: RawOptions, targets: readonly string[], diagnostics:
   const target = raw.target ?? 'make';
   if (targets.includes(target)) return target;
   const available = targets.map((t) => `"${t}"`).join(', ');
-  if (PLANNED_TARGETS.includes(target)) {
-    diagnostics.push(
-      optionError(`target "${target}" is not available in this version`, {
-        expected: `an available target: ${available}`,
-        hint: `use ${available}; \`geowatch-compile plan\` already accepts "${target}"`,
-      }),
-    );
-  } else {
-    const guess = suggest(target, [...targets, ...PLANNED_TARGETS]);
-    diagnostics.push(optionError(`unknown target "${target}"`, { expected: `an available target: ${available}`, hint: guess }));
-  }
+  diagnostics.push(optionError(`unknown target "${target}"`, { expected: `an available target: ${available}`, hint: suggest(target, targets) }));
   return target;
 }
 

@@ -10,7 +10,9 @@
 # 3. Otherwise write job_config.json, invoke.sh and the links, lease GPUs, run COMMAND
 #    through invoke.sh and write the marker only when it exits 0.
 #
-# Environment: GWC_DEVICES (comma list of GPU ids to lease; empty = no leasing),
+# Environment: GWC_ENV_DEFAULT_SIGNAL (1|0: whether env --default-signal works, probed when unset),
+# GWC_DEVICES (comma list of GPU ids to lease, or `auto`: the GPUs nvidia-smi
+# shows with no process, none when nvidia-smi is missing or fails; empty = no leasing),
 # GWC_LOCK_DIR (lease lock files), GWC_PREAMBLE (shell text run before the job).
 # Exit status: the job's, 0 when skipped or adopted, 125 when the runner itself fails.
 set -u
@@ -77,10 +79,9 @@ each_value() {
   done
 }
 
+# Only the marker goes through a temp file; test first so a finished job costs no rm.
 cleanup() {
-  if [ -n "$dir" ]; then
-    rm -f "$dir/.gwc-done.tmp.$$" "$dir/job_config.json.tmp.$$" "$dir/invoke.sh.tmp.$$"
-  fi
+  if [ -n "$dir" ] && [ -e "$dir/.gwc-done.tmp.$$" ]; then rm -f "$dir/.gwc-done.tmp.$$"; fi
 }
 
 # A signal stops the whole job (its own process group) and leaves no marker.
@@ -110,6 +111,9 @@ can_adopt() {
 
 print_see_also() { printf '# %s\n' "$1"; }
 
+# job_config.json and invoke.sh are written in place: only the marker says a job is done,
+# and a job stopped while they are written has none, so its next run rewrites them.
+# Rewriting keeps the mode, so chmod runs only for a new invoke.sh.
 write_invoke() {
   if ! {
     printf '#!/usr/bin/env bash\n'
@@ -120,28 +124,30 @@ write_invoke() {
       printf '# Root node\n'
     fi
     printf '%s\n' "$command"
-  } >"$dir/invoke.sh.tmp.$$" || ! chmod +x "$dir/invoke.sh.tmp.$$" \
-    || ! mv -f "$dir/invoke.sh.tmp.$$" "$dir/invoke.sh"; then
+  } >"$dir/invoke.sh"; then
     die "cannot write $dir/invoke.sh"
   fi
+  [ -x "$dir/invoke.sh" ] || chmod +x "$dir/invoke.sh" || die "cannot make $dir/invoke.sh executable"
 }
 
 # PATH is absolute under the root and TARGET relative, so split at the last '='.
 make_link() {
   link_path=${1%=*} link_target=${1##*=}
-  if ! mkdir -p "$(dirname -- "$link_path")" || ! ln -sfn -- "$link_target" "$link_path"; then
+  link_parent=${link_path%/*}
+  if ! { [ -d "${link_parent:-/}" ] || mkdir -p "$link_parent"; } || ! ln -sfn -- "$link_target" "$link_path"; then
     die "cannot link $link_path"
   fi
 }
 
+# Tests before rm and mkdir: each avoided process counts when a queue runs a million jobs.
+# install makes the job dir and an executable, empty invoke.sh in one process (not mkdir + chmod).
 prepare_job_dir() {
-  rm -f "$dir/.gwc-done"
-  mkdir -p "$dir" || die "cannot create $dir"
-  : >>"$dir/.gwc-attempt" || die "cannot write $dir/.gwc-attempt"
-  if ! printf '%s\n' "$config" >"$dir/job_config.json.tmp.$$" \
-    || ! mv -f "$dir/job_config.json.tmp.$$" "$dir/job_config.json"; then
-    die "cannot write $dir/job_config.json"
+  if [ -e "$dir/.gwc-done" ] || [ -L "$dir/.gwc-done" ]; then rm -f "$dir/.gwc-done"; fi
+  if [ ! -x "$dir/invoke.sh" ]; then
+    install -D -m 755 /dev/null "$dir/invoke.sh" 2>/dev/null || [ -d "$dir" ] || mkdir -p "$dir" || die "cannot create $dir"
   fi
+  : >>"$dir/.gwc-attempt" || die "cannot write $dir/.gwc-attempt"
+  printf '%s\n' "$config" >"$dir/job_config.json" || die "cannot write $dir/job_config.json"
   write_invoke "$@"
   each_value --link make_link "$@"
 }
@@ -188,35 +194,80 @@ try_lease() {
   return 1
 }
 
+# GWC_DEVICES=auto: device_list holds the GPUs nvidia-smi shows without a compute
+# process, gpu_total all it shows. Fails (changing nothing) when nvidia-smi is missing or fails.
+query_idle_gpus() {
+  command -v nvidia-smi >/dev/null 2>&1 || return 1
+  qi_gpus=$(nvidia-smi --query-gpu=index,uuid --format=csv,noheader 2>/dev/null) || return 1
+  qi_busy=$(nvidia-smi --query-compute-apps=gpu_uuid --format=csv,noheader 2>/dev/null) || return 1
+  device_list='' device_count=0 gpu_total=0
+  while IFS=', ' read -r qi_index qi_uuid; do
+    case $qi_index in ''|*[!0-9]*) continue ;; esac
+    gpu_total=$((gpu_total + 1))
+    case $qi_busy in *"${qi_uuid:-no uuid}"*) continue ;; esac
+    device_list="$device_list $qi_index"
+    device_count=$((device_count + 1))
+  done <<EOF
+$qi_gpus
+EOF
+}
+
+# Reads the devices to lease into device_list and gpu_total; false when there are none.
+find_devices() {
+  case $GWC_DEVICES in
+    auto) query_idle_gpus || return 1 ;;
+    *) read_devices; gpu_total=$device_count ;;
+  esac
+  [ "$gpu_total" -gt 0 ]
+}
+
 # The lease fds stay open in the job, so a device is busy exactly as long as the job lives.
+# With auto, nvidia-smi is asked again while waiting (another user's jobs may end).
 lease_gpus() {
   [ -n "${GWC_DEVICES:-}" ] || return 0
-  read_devices
-  [ "$device_count" -gt 0 ] || return 0
+  find_devices || return 0
   if [ "$gpus" -eq 0 ]; then
     CUDA_VISIBLE_DEVICES=''
     export CUDA_VISIBLE_DEVICES
     return 0
   fi
-  [ "$gpus" -le "$device_count" ] \
-    || die "job $id needs $gpus GPUs but GWC_DEVICES lists $device_count ($GWC_DEVICES)"
+  if [ "$gpus" -gt "$gpu_total" ]; then
+    [ "$GWC_DEVICES" = auto ] && die "job $id needs $gpus GPUs but nvidia-smi shows $gpu_total"
+    die "job $id needs $gpus GPUs but GWC_DEVICES lists $gpu_total ($GWC_DEVICES)"
+  fi
   [ "$gpus" -le "$max_leases" ] || die "job $id needs $gpus GPUs; the runner leases at most $max_leases per job"
   lock_dir=${GWC_LOCK_DIR:-${TMPDIR:-/tmp}/gwc-locks-$(id -u)}
   if ! mkdir -p "$lock_dir" || [ ! -w "$lock_dir" ]; then die "cannot write lock dir $lock_dir"; fi
   until try_lease; do
     sleep 0.2 2>/dev/null || sleep 1
+    if [ "$GWC_DEVICES" = auto ]; then query_idle_gpus || :; fi
   done
   CUDA_VISIBLE_DEVICES=$leased
   export CUDA_VISIBLE_DEVICES
 }
 
+# GNU env can restore default signal handling (coreutils 8.31+). A queue that runs
+# many jobs probes once and exports GWC_ENV_DEFAULT_SIGNAL=1|0 to save a process per job.
+has_default_signal() {
+  case ${GWC_ENV_DEFAULT_SIGNAL:-} in
+    1) return 0 ;;
+    0) return 1 ;;
+  esac
+  env --default-signal=INT true >/dev/null 2>&1
+}
+
 # Runs invoke.sh in its own process group (so a signal reaches the whole job) with
 # SIGINT/SIGQUIT restored (background children of sh start with them ignored).
+# Without a preamble, bash runs invoke.sh directly: one shell fewer per job.
 run_job() {
-  # shellcheck disable=SC2016 # the inner bash expands these, not this shell
-  set -- bash -c 'eval "${GWC_PREAMBLE:-}" && exec bash "$1"' gwc-job "$dir/invoke.sh"
+  if [ -n "${GWC_PREAMBLE:-}" ]; then
+    # shellcheck disable=SC2016 # the inner bash expands these, not this shell
+    set -- bash -c 'eval "${GWC_PREAMBLE:-}" && exec bash "$1"' gwc-job "$dir/invoke.sh"
+  else
+    set -- bash "$dir/invoke.sh"
+  fi
   if command -v setsid >/dev/null 2>&1; then set -- setsid -w "$@"; fi
-  if env --default-signal=INT true >/dev/null 2>&1; then set -- env --default-signal=INT,QUIT "$@"; fi
+  if has_default_signal; then set -- env --default-signal=INT,QUIT "$@"; fi
   (
     if [ -n "$workdir" ]; then cd -- "$workdir" || exit 125; fi
     exec "$@"

@@ -31,6 +31,13 @@ describe('shipped shell scripts', () => {
     assert.equal(status, 0, output);
   });
 
+  test('the bash target\'s golden script passes bash -n and shellcheck', () => {
+    const path = repoPath('test/golden/bash/basic/run.sh');
+    assert.equal(run('bash', ['-n', path]).status, 0);
+    const { status, output } = run('shellcheck', ['--shell=bash', path]);
+    assert.equal(status, 0, output);
+  });
+
   for (const script of ['templates/snakemake/profiles/slurm/gwc-sbatch.sh', 'templates/snakemake/profiles/slurm/gwc-status.sh']) {
     test(`${script} passes sh -n and shellcheck as sh`, () => {
       const path = repoPath(script);

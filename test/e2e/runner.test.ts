@@ -337,3 +337,71 @@ describe('runner: GPU leases', () => {
     assert.ok(new Set(leases.map((l) => l.device)).size === 2, 'both devices were used');
   });
 });
+
+describe('runner: GWC_DEVICES=auto', () => {
+  const probe = (dir: string): string => `printf '[%s]\\n' "\${CUDA_VISIBLE_DEVICES-unset}" > ${dir}.cvd`;
+
+  /** A PATH whose nvidia-smi shows GPUs 0..2 (uuids GPU-0..GPU-2) with processes on the busy ones. */
+  function fakePath(busy: readonly number[], failing = false): string {
+    const bin = join(base, `bin${counter}`);
+    mkdirSync(bin, { recursive: true });
+    const body = failing
+      ? "echo 'NVIDIA-SMI has failed'; exit 9"
+      : [
+          'case "$*" in',
+          "  *--query-gpu=index,uuid*) printf '0, GPU-0\\n1, GPU-1\\n2, GPU-2\\n' ;;",
+          `  *--query-compute-apps=gpu_uuid*) printf '${busy.map((g) => `GPU-${g}\\n`).join('')}' ;;`,
+          '  *) exit 2 ;;',
+          'esac',
+        ].join('\n');
+    writeFileSync(join(bin, 'nvidia-smi'), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return `${bin}:${process.env.PATH ?? ''}`;
+  }
+
+  const CASES: [string, { busy: number[]; failing?: boolean; noSmi?: boolean }, string[], string][] = [
+    ['a CPU job sees no GPU', { busy: [] }, [], '[]'],
+    ['one GPU: the first idle one', { busy: [0] }, ['--gpus', '1'], '[1]'],
+    ['two GPUs skip the busy one', { busy: [1] }, ['--gpus', '2'], '[0,2]'],
+    ['no nvidia-smi: left untouched', { busy: [], noSmi: true }, ['--gpus', '1'], '[7]'],
+    ['a failing nvidia-smi: left untouched', { busy: [], failing: true }, ['--gpus', '1'], '[7]'],
+  ];
+  for (const [name, fake, args, expected] of CASES) {
+    test(name, () => {
+      const dir = jobDir();
+      const path = fake.noSmi ? (process.env.PATH ?? '') : fakePath(fake.busy, fake.failing);
+      const env = { GWC_DEVICES: 'auto', GWC_LOCK_DIR: join(base, `auto-locks${counter}`), CUDA_VISIBLE_DEVICES: '7', PATH: path };
+      const result = run([...basicArgs(dir), ...args, '--', probe(dir)], env);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(readFileSync(`${dir}.cvd`, 'utf8'), `${expected}\n`);
+    });
+  }
+
+  test('more GPUs than nvidia-smi shows fails with a clear message', () => {
+    const dir = jobDir();
+    const result = run([...basicArgs(dir), '--gpus', '4', '--', 'true'], { GWC_DEVICES: 'auto', PATH: fakePath([]) });
+    assert.equal(result.status, 125);
+    assert.equal(result.stderr, 'gwc: job job_id_x needs 4 GPUs but nvidia-smi shows 3\n');
+  });
+
+  test('a job waits while too few GPUs are idle and asks nvidia-smi again', async () => {
+    const dir = jobDir();
+    const bin = join(base, `bin-wait${counter}`);
+    mkdirSync(bin);
+    const flag = join(base, `freed${counter}`);
+    // GPU 0 is busy until the flag file exists
+    const body = [
+      'case "$*" in',
+      "  *--query-gpu=index,uuid*) printf '0, GPU-0\\n' ;;",
+      `  *--query-compute-apps=gpu_uuid*) [ -e ${flag} ] || echo GPU-0 ;;`,
+      'esac',
+    ].join('\n');
+    writeFileSync(join(bin, 'nvidia-smi'), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    const env = { GWC_DEVICES: 'auto', GWC_LOCK_DIR: join(base, `wait-locks${counter}`), PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const { done } = runAsync([...basicArgs(dir), '--gpus', '1', '--', probe(dir)], env);
+    await sleep(600);
+    assert.equal(existsSync(`${dir}.cvd`), false, 'the job waits for an idle GPU');
+    writeFileSync(flag, '');
+    assert.equal((await done).code, 0);
+    assert.equal(readFileSync(`${dir}.cvd`, 'utf8'), '[0]\n');
+  });
+});

@@ -72,13 +72,22 @@ describe('the seed invocation (examples/geowatch/schedule.sh)', () => {
     }
   });
 
-  test('as written (--backend=serial) it fails with exit 1: target "bash" arrives in a later release', () => {
+  test('as written (--backend=serial) it compiles to the bash target: one script with 14 jobs, the seed options applied', () => {
     const result = schedule();
-    assert.equal(result.status, 1, result.stderr);
-    assert.equal(result.stdout, '');
-    assert.match(result.stderr, /error\[E_OPTION\]: target "bash" is not available in this version/);
-    assert.doesNotMatch(result.stderr, /internal error/);
-    assert.ok(!existsSync(result.root), 'nothing is written');
+    assert.equal(result.status, 0, result.stderr);
+    const out = join(result.root, '_gwc', 'secondary-eval', 'bash');
+    assert.equal(result.stdout, `wrote bash artifacts for 14 jobs (14 to run) to ${out}\nto run: cd ${out} && bash run.sh\n`);
+    const script = readFileSync(join(out, 'run.sh'), 'utf8');
+    const jobs = [...script.matchAll(/^gwc_job \d+ ([a-z_]+)_id_[0-9a-z]{12} /gm)].map((m) => m[1] as string);
+    const perNode: Record<string, number> = {};
+    for (const node of jobs) perNode[node] = (perNode[node] ?? 0) + 1;
+    assert.deepEqual(perNode, SCHEDULED_NODES);
+    assert.match(script, /^\[\[ -v GWC_DEVICES \]\] \|\| GWC_DEVICES=0,1; export GWC_DEVICES$/m, '--devices="0,1"');
+    assert.match(script, /^gwc_name='"secondary-eval"'$/m, "--queue_name='secondary-eval'");
+    assert.match(script, / --link /, '--enable_links=1');
+    assert.ok(existsSync(join(out, 'gwc-run.sh')));
+    const lint = spawnSync('shellcheck', [join(out, 'run.sh')], { encoding: 'utf8' });
+    assert.equal(lint.status, 0, lint.stdout);
   });
 
   test('with --target=make it compiles: a Makefile with 14 job rules, the seed options applied', () => {

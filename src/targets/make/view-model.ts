@@ -1,5 +1,5 @@
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
-import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
+import { MARKER_NAME, runnerArgs, runnerEnvironment } from '../shared/runtime.js';
 import { WORD_LINE_BREAK, wordTraits } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
 import {
@@ -46,10 +46,7 @@ const CHUNK_CHARS = 1 << 16;
 
 /** Builds the frame's view model. */
 export function makefileFrame(graph: JobGraph, options: TargetOptions): MakefileFrame {
-  const exported: [string, string][] = [];
-  if (options.devices.length > 0) exported.push(['GWC_DEVICES', options.devices.join(',')]);
-  if (options.preamble !== undefined) exported.push(['GWC_PREAMBLE', options.preamble]);
-  const values = exported.map(([name, value]) => ({ name, value: makeVariableValue(value) }));
+  const values = runnerEnvironment(options).map(([name, value]) => ({ name, value: makeVariableValue(value) }));
   const helperVariables =
     (values.some((v) => v.value.usesEmpty) ? EMPTY_VARIABLE : '') +
     (values.some((v) => v.value.usesNewline) ? NEWLINE_VARIABLE : '');

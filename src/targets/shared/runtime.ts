@@ -14,6 +14,19 @@ export function runtimeFiles(): EmittedFile[] {
 }
 
 /**
+ * The variables of the runner's environment that the options set, in export order:
+ * `GWC_DEVICES` (a comma list, or `auto`) and `GWC_PREAMBLE`. Artifacts export them
+ * unless the environment that runs the artifact already sets them.
+ */
+export function runnerEnvironment(options: TargetOptions): [name: string, value: string][] {
+  const env: [string, string][] = [];
+  if (options.devicesAuto) env.push(['GWC_DEVICES', 'auto']);
+  else if (options.devices.length > 0) env.push(['GWC_DEVICES', options.devices.join(',')]);
+  if (options.preamble !== undefined) env.push(['GWC_PREAMBLE', options.preamble]);
+  return env;
+}
+
+/**
  * The runner's argv for one job (what follows `sh gwc-run.sh`), unquoted: each
  * target quotes it its own way. The command is the last word, after `--`.
  */

@@ -324,7 +324,6 @@ describe('compile: exit codes and the out dir', () => {
     ['a grid key no node declares', ['--pipeline', PIPELINE, '--params', 'matrix: {predict.windw: [8]}']],
     ['a missing --pipeline', ['--params', GRID]],
     ['an unknown target', ['--pipeline', PIPELINE, '--params', GRID, '--target', 'mkae']],
-    ['a target of a later release', ['--pipeline', PIPELINE, '--params', GRID, '--backend', 'serial']],
     ['a pipeline file that does not exist', ['--pipeline', 'nowhere.yaml', '--params', GRID]],
   ];
   for (const [name, argv] of userErrors) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runnerArgs, runtimeFiles } from '../../../../src/targets/shared/runtime.js';
+import { runnerArgs, runnerEnvironment, runtimeFiles } from '../../../../src/targets/shared/runtime.js';
 import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
 
 /** The values that follow each occurrence of an option. */
@@ -74,4 +74,17 @@ describe('runtimeFiles', () => {
     assert.match(content, /^#!\/bin\/sh\n/);
     assert.match(content, /^set -u$/m);
   });
+});
+
+describe('runnerEnvironment', () => {
+  const CASES: [string, Parameters<typeof fixtureOptions>[0], [string, string][]][] = [
+    ['nothing by default', {}, []],
+    ['a device list', { devices: ['0', '2'] }, [['GWC_DEVICES', '0,2']]],
+    ['auto devices', { devicesAuto: true }, [['GWC_DEVICES', 'auto']]],
+    ['a preamble, as given', { preamble: ' conda activate x\n' }, [['GWC_PREAMBLE', ' conda activate x\n']]],
+    ['both, devices first', { devices: ['1'], preamble: 'p' }, [['GWC_DEVICES', '1'], ['GWC_PREAMBLE', 'p']]],
+  ];
+  for (const [name, options, expected] of CASES) {
+    test(name, () => assert.deepEqual(runnerEnvironment(fixtureOptions(options)), expected));
+  }
 });

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench` (second part): the per-job overhead of each engine on N no-op jobs
+ * (a chain-free grid of one node whose command is `true`; N = 1,000, or BENCH_JOBS),
+ * against a plain loop of `bash -c true`. Each engine runs its own fresh result root,
+ * then once more when every job is done (the rerun column).
+ * Adding an engine is one more row in ENGINES.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileGraph, emitTarget } from '../src/compile.js';
+import { diskProbe } from '../src/io/probe-jobs.js';
+import { writeOutDir } from '../src/io/write-files.js';
+import { TARGETS, type TargetName } from '../src/targets/registry.js';
+
+/** One engine: the target it runs and the argv that runs the emitted artifacts in `outDir`. */
+interface Engine {
+  readonly name: string;
+  readonly target: TargetName;
+  readonly argv: (outDir: string) => readonly string[];
+}
+
+const ENGINES: readonly Engine[] = [
+  { name: 'make -j1', target: 'make', argv: (out) => ['make', '-C', out, '-j1', '-s'] },
+  { name: 'make -j2', target: 'make', argv: (out) => ['make', '-C', out, '-j2', '-s'] },
+  { name: 'bash', target: 'bash', argv: (out) => ['bash', join(out, 'run.sh')] },
+];
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
+const PIPELINE = 'nodes:\n  noop:\n    command: "true"\n    params:\n      p: 0\n';
+
+function gridYaml(jobs: number): string {
+  return `matrix:\n  noop.p: [${Array.from({ length: jobs }, (_, i) => i).join(', ')}]\n`;
+}
+
+/** Compiles the no-op grid for one target into `work/out-<n>`, with its own root. */
+function compileNoops(work: string, target: TargetName, n: number): string {
+  const root = join(work, `runs-${n}`);
+  const outDir = join(work, `out-${n}`);
+  const built = compileGraph(
+    {
+      pipeline: { path: 'noop-pipeline.yaml', text: PIPELINE },
+      params: { path: 'noop-grid.yaml', text: gridYaml(JOBS) },
+      paramsDir: work,
+      pipelineDir: work,
+      readSource: () => ({ diagnostics: [] }),
+    },
+    { root, workdir: work, profile: 'kwdagger', enable: new Map(), skipExisting: false, probe: diskProbe() },
+  );
+  if (!built.value) throw new Error(`no-op grid did not compile: ${built.diagnostics.map((d) => d.message).join('; ')}`);
+  const options = { version: 'bench', inputs: ['bench'], outDir, workers: 2, devices: [], devicesAuto: false, queueName: 'bench', enableLinks: true };
+  const emitted = emitTarget(built.value, TARGETS[target], options);
+  if (!emitted.value) throw new Error(`emit failed: ${emitted.diagnostics.map((d) => d.message).join('; ')}`);
+  writeOutDir(outDir, emitted.value);
+  return outDir;
+}
+
+/** Wall seconds of one command; its output is discarded, a failure aborts the bench. */
+function timed(argv: readonly string[], cwd: string): number {
+  const env = { ...process.env };
+  for (const name of ['GWC_DEVICES', 'GWC_PREAMBLE', 'MAKEFLAGS', 'MFLAGS', 'MAKELEVEL']) delete env[name];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(argv[0] as string, argv.slice(1), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr?.toString().slice(-2000)}`);
+  return seconds;
+}
+
+function cells(values: readonly string[], widths: readonly number[]): string {
+  return values.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
+}
+
+/** The baseline: N runs of `bash -c true` in a plain bash loop. */
+function loopSeconds(work: string): number {
+  return timed(['bash', '-c', `for ((i = 0; i < ${JOBS}; i++)); do bash -c true; done`], work);
+}
+
+/**
+ * Each engine is timed right after its own baseline loop, so a machine whose load
+ * drifts during the bench still compares like with like. make -j2 runs two jobs at a
+ * time: its figures are wall time per job.
+ */
+function main(): void {
+  const work = mkdtempSync(join(tmpdir(), 'gwc-overhead-'));
+  const widths = [10, 14, 9, 11, 16, 13];
+  const ms = (seconds: number): string => ((seconds * 1000) / JOBS).toFixed(2);
+  try {
+    process.stdout.write(`per-job overhead on ${JOBS.toLocaleString('en-US')} no-op jobs, against a loop of bash -c true timed just before\n`);
+    process.stdout.write(`${cells(['engine', 'loop ms/job', 'total s', 'ms per job', 'overhead ms/job', 'rerun ms/job'], widths)}\n`);
+    ENGINES.forEach((engine, n) => {
+      const outDir = compileNoops(work, engine.target, n);
+      const loop = loopSeconds(work);
+      const first = timed(engine.argv(outDir), outDir);
+      const rerun = timed(engine.argv(outDir), outDir);
+      process.stdout.write(`${cells([engine.name, ms(loop), first.toFixed(2), ms(first), ms(first - loop), ms(rerun)], widths)}\n`);
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
