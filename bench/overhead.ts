@@ -19,12 +19,20 @@ interface Engine {
   readonly name: string;
   readonly target: TargetName;
   readonly argv: (outDir: string) => readonly string[];
+  /** Extra environment (e.g. a private tmux server, so the bench never touches the user's). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const ENGINES: readonly Engine[] = [
   { name: 'make -j1', target: 'make', argv: (out) => ['make', '-C', out, '-j1', '-s'] },
   { name: 'make -j2', target: 'make', argv: (out) => ['make', '-C', out, '-j2', '-s'] },
   { name: 'bash', target: 'bash', argv: (out) => ['bash', join(out, 'run.sh')] },
+  {
+    name: 'tmux (2 workers)',
+    target: 'tmux',
+    argv: (out) => ['bash', join(out, 'gwc-tmux.sh'), 'start', '--wait'],
+    env: { GWC_TMUX_SOCKET: `gwc-bench-${process.pid}` },
+  },
 ];
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
@@ -57,8 +65,8 @@ function compileNoops(work: string, target: TargetName, n: number): string {
 }
 
 /** Wall seconds of one command; its output is discarded, a failure aborts the bench. */
-function timed(argv: readonly string[], cwd: string): number {
-  const env = { ...process.env };
+function timed(argv: readonly string[], cwd: string, extraEnv: Readonly<Record<string, string>> = {}): number {
+  const env = { ...process.env, ...extraEnv };
   for (const name of ['GWC_DEVICES', 'GWC_PREAMBLE', 'MAKEFLAGS', 'MFLAGS', 'MAKELEVEL']) delete env[name];
   const started = process.hrtime.bigint();
   const result = spawnSync(argv[0] as string, argv.slice(1), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
@@ -91,8 +99,8 @@ function main(): void {
     ENGINES.forEach((engine, n) => {
       const outDir = compileNoops(work, engine.target, n);
       const loop = loopSeconds(work);
-      const first = timed(engine.argv(outDir), outDir);
-      const rerun = timed(engine.argv(outDir), outDir);
+      const first = timed(engine.argv(outDir), outDir, engine.env);
+      const rerun = timed(engine.argv(outDir), outDir, engine.env);
       process.stdout.write(`${cells([engine.name, ms(loop), first.toFixed(2), ms(first), ms(first - loop), ms(rerun)], widths)}\n`);
     });
   } finally {
