@@ -91,7 +91,7 @@ function loopSeconds(work: string): number {
  */
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'gwc-overhead-'));
-  const widths = [10, 14, 9, 11, 16, 13];
+  const widths = [Math.max(6, ...ENGINES.map((e) => e.name.length)), 14, 9, 11, 16, 13];
   const ms = (seconds: number): string => ((seconds * 1000) / JOBS).toFixed(2);
   try {
     process.stdout.write(`per-job overhead on ${JOBS.toLocaleString('en-US')} no-op jobs, against a loop of bash -c true timed just before\n`);
