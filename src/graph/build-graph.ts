@@ -75,7 +75,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
   }
   return {
     ...nodeIdMakers(node.name, options.profile),
-    dirPrefix: `${nodeDirectory(options.root, node.group, node.name, options.profile).replace(/\/$/, '')}/`,
+    dirPrefix: `${nodeDirectory(options.root, node.group, node.name, options.profile)}/`,
     outputSuffixes,
     stage: { node, position, fingerprint: fingerprintOf(node) },
   };

@@ -16,8 +16,7 @@ const HASH_FORMAT: Readonly<Record<HashProfile, { base: HashBase; length: number
 
 /** `condense_config`: `<type>_<hash>`, the hash cut to the profile's length from its most significant end. */
 export function condense(config: ValueMap, typeName: string, profile: HashProfile): string {
-  const { base, length } = HASH_FORMAT[profile];
-  return `${typeName}_${hashDataPrefix(config, base, length)}`;
+  return condenser(typeName, profile)(config);
 }
 
 /**
@@ -37,20 +36,20 @@ export function nodeIdMakers(nodeName: string, profile: HashProfile): { algoId: 
 
 /** `<node>_algo_id_<hash>` of the node's algo config; it does not depend on the DAG. */
 export function algoId(nodeName: string, algoConfig: ValueMap, profile: HashProfile): string {
-  return condense(algoConfig, `${nodeName}_algo_id`, profile);
+  return nodeIdMakers(nodeName, profile).algoId(algoConfig);
 }
 
 /** `<node>_id_<hash>` of `depends` = `{node or ancestor name: its algo id}`, the node itself included. */
 export function processId(nodeName: string, depends: ValueMap, profile: HashProfile): string {
-  return condense(depends, `${nodeName}_id`, profile);
+  return nodeIdMakers(nodeName, profile).processId(depends);
 }
 
-/** The job directory; a group of '.' (or '') adds no level. */
+/** The job directory: its node's folder plus the process id. */
 export function jobDirectory(root: string, group: string, nodeName: string, processId: string, profile: HashProfile): string {
-  return nodeDirectory(root, group, nodeName, profile) + '/' + processId;
+  return `${nodeDirectory(root, group, nodeName, profile)}/${processId}`;
 }
 
-/** The folder that holds a node's job directories. */
+/** The folder that holds a node's job directories; a group of '.' (or '') adds no level. */
 export function nodeDirectory(root: string, group: string, nodeName: string, profile: HashProfile): string {
   const levels = profile === 'kwdagger' ? [group, nodeName] : [group, 'flat', nodeName];
   return posix.join(root, ...levels.filter((level) => level !== '.' && level !== ''));

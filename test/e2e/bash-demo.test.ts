@@ -4,17 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { repoPath } from '../helpers/paths.js';
+import { BIN, copyDemoTo, fileStamps, isScheduled, stageLines } from '../helpers/demo.js';
 import type { PlanJob } from '../helpers/plan-json.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const DEMO = repoPath('examples', 'demo');
-const BIN = repoPath('bin', 'geowatch-compile.js');
-const STAGE_LINE = /^(predict|track|evaluate|viz): /gm;
 
 const base = mkdtempSync(join(tmpdir(), 'gwc-bash-demo-'));
 let counter = 0;
@@ -22,9 +19,7 @@ after(() => rmSync(base, { recursive: true, force: true }));
 
 function copyDemo(): string {
   counter += 1;
-  const dest = join(base, `demo${counter}`);
-  cpSync(DEMO, dest, { recursive: true, filter: (src) => !['runs', 'out'].includes(relative(DEMO, src).split(sep)[0] ?? '') });
-  return dest;
+  return copyDemoTo(join(base, `demo${counter}`));
 }
 
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -38,24 +33,10 @@ function bash(script: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const stageLines = (text: string): string[] => [...text.matchAll(STAGE_LINE)].map((m) => m[1] as string);
-
 async function scheduledJobs(dir: string): Promise<PlanJob[]> {
   const result = await runCli(['plan', '--pipeline', 'pipeline.yaml', '--params', 'grid.yaml', '--root', join(dir, 'runs'), '--format', 'json'], dir);
   assert.equal(result.code, 0, result.stderr);
-  return (JSON.parse(result.stdout) as { jobs: PlanJob[] }).jobs.filter((j) => j.status === 'to_run' || j.status === 'done');
-}
-
-/** Every path under dir with its inode and mtime: what a rerun would change. */
-function fileStamps(dir: string): Map<string, string> {
-  const stamps = new Map<string, string>();
-  const walk = (path: string): void => {
-    const stat = lstatSync(path);
-    stamps.set(relative(dir, path), `${stat.ino}:${stat.mtimeMs}`);
-    if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
-  };
-  walk(dir);
-  return stamps;
+  return (JSON.parse(result.stdout) as { jobs: PlanJob[] }).jobs.filter(isScheduled);
 }
 
 describe('the demo, run by the bash target', () => {

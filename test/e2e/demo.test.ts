@@ -6,19 +6,15 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoPath } from '../helpers/paths.js';
+import { BIN, DEMO, changedPaths, copyDemoTo, fileStamps, isScheduled, stageLines } from '../helpers/demo.js';
 import { runCli } from '../helpers/run-cli.js';
 import type { PlanJob } from '../helpers/plan-json.js';
 
-const DEMO = repoPath('examples', 'demo');
-const BIN = repoPath('bin', 'geowatch-compile.js');
-/** What a stage script of the demo prints when it ran (e.g. `predict: 3 heatmaps ...`). */
-const STAGE_LINE = /^(predict|track|evaluate|viz): /gm;
 
 
 // Created at load time: the suites below copy the demo while they are being defined.
@@ -26,15 +22,9 @@ const base = mkdtempSync(join(tmpdir(), 'gwc-demo-'));
 let counter = 0;
 after(() => rmSync(base, { recursive: true, force: true }));
 
-/** A copy of examples/demo without the runs/ and out/ a local `npm run demo` may have left. */
 function copyDemo(): string {
   counter += 1;
-  const dest = join(base, `demo${counter}`);
-  cpSync(DEMO, dest, {
-    recursive: true,
-    filter: (src) => !['runs', 'out'].includes(relative(DEMO, src).split(sep)[0] ?? ''),
-  });
-  return dest;
+  return copyDemoTo(join(base, `demo${counter}`));
 }
 
 /** The environment of make: nothing inherited that changes how make or the runner behave. */
@@ -68,29 +58,7 @@ async function planJobs(dir: string, grid: string): Promise<PlanJob[]> {
   return (JSON.parse(result.stdout) as { jobs: PlanJob[] }).jobs;
 }
 
-const isScheduled = (job: PlanJob): boolean => job.status === 'to_run' || job.status === 'done';
 
-/** Every path under dir (links not followed) with its inode and mtime: what a rerun would change. */
-function fileStamps(dir: string): Map<string, string> {
-  const stamps = new Map<string, string>();
-  const walk = (path: string): void => {
-    const stat = lstatSync(path);
-    stamps.set(relative(dir, path), `${stat.ino}:${stat.mtimeMs}`);
-    if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
-  };
-  walk(dir);
-  return stamps;
-}
-
-/** Changed, added or removed paths between two stamps. */
-function changedPaths(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
-  const paths = new Set([...before.keys(), ...after.keys()]);
-  return [...paths].filter((p) => before.get(p) !== after.get(p)).sort();
-}
-
-function stageLines(text: string): string[] {
-  return [...text.matchAll(STAGE_LINE)].map((m) => m[1] as string);
-}
 
 /** Checks the per-job contract of a finished job: marker, job_config.json, invoke.sh and links. */
 function assertFinished(job: PlanJob, byId: ReadonlyMap<string, PlanJob>): void {

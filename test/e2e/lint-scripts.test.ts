@@ -12,6 +12,7 @@ import { fixtureOptions, pipelineGraph } from '../helpers/fixture-graph.js';
 import { repoPath } from '../helpers/paths.js';
 import { POD_SCRIPT } from '../../src/targets/argo/pod-script.js';
 import { argoOptions, emitText, gridGraph } from '../unit/targets/argo/argo-helpers.js';
+import { fileText } from '../helpers/golden.js';
 
 const RUNNER = repoPath('templates', 'runtime', 'gwc-run.sh');
 
@@ -97,7 +98,7 @@ describe('scripts the slurm target emits', () => {
       if (!file.path.endsWith('.sh') || file.path === 'gwc-run.sh') continue;
       test(`${file.path} (${name}) passes bash -n and shellcheck`, () => {
         const path = join(dir, `${name.replace(' ', '-')}-${file.path}`);
-        writeFileSync(path, typeof file.content === 'string' ? file.content : [...file.content].join(''));
+        writeFileSync(path, fileText(file));
         assert.equal(run('bash', ['-n', path]).status, 0);
         const { status, output } = run('shellcheck', ['--shell=bash', '--severity=style', ...extra, path]);
         assert.equal(status, 0, output);
@@ -116,7 +117,7 @@ describe('scripts the tmux target emits', () => {
   for (const [name, options] of TMUX_OPTIONS) {
     for (const file of tmuxTarget.emit(pipelineGraph(), options).filter((f) => f.path.endsWith('.sh') && f.path !== 'gwc-run.sh')) {
       test(`tmux ${file.path} (${name}) passes bash -n and shellcheck`, () => {
-        const script = typeof file.content === 'string' ? file.content : [...file.content].join('');
+        const script = fileText(file);
         assert.equal(spawnSync('bash', ['-n'], { input: script }).status, 0);
         const result = spawnSync('shellcheck', ['--shell=bash', '-'], { input: script, encoding: 'utf8' });
         assert.equal(result.status, 0, result.stdout);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ import type { TargetOptions } from '../../src/targets/target.js';
 import { toJson } from '../../src/values/py-format.js';
 import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fixture-graph.js';
 import type { RecordedCall } from '../helpers/record-argv.js';
+import { HOSTILE_VALUES } from '../helpers/hostile-values.js';
+import { emitToDisk } from '../helpers/emit-to-disk.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 
@@ -30,13 +32,9 @@ function freshDir(name: string): string {
   return dir;
 }
 
-/** Writes what a target emitted, as the CLI would. */
+/** Writes what the target emitted, as the CLI would. */
 function writeEmitted(graph: JobGraph, options: TargetOptions): void {
-  for (const file of makeTarget.emit(graph, options)) {
-    const path = join(options.outDir, file.path);
-    writeFileSync(path, typeof file.content === 'string' ? file.content : [...file.content].join(''));
-    if (file.executable) chmodSync(path, 0o755);
-  }
+  emitToDisk(makeTarget, graph, options);
 }
 
 function make(outDir: string, args: readonly string[]) {
@@ -132,49 +130,7 @@ describe('make target, run by GNU make', () => {
 });
 
 /** Values that break naive quoting somewhere between TS, make, sh and the runner. */
-const HOSTILE: readonly string[] = [
-  'plain',
-  '',
-  ' ',
-  'two  spaces ',
-  'a\nb',
-  '\n',
-  'ends with newline\n',
-  'a\r\nb',
-  'cr\r',
-  'tab\there',
-  '\t',
-  '$HOME',
-  '$$',
-  '$(id)',
-  '${x}',
-  '`id`',
-  '#comment',
-  'x # y',
-  '%s %d %% %b',
-  ':',
-  'a=b',
-  'FOO=bar',
-  '*',
-  '?',
-  '[a]',
-  '{{ x }}',
-  "it's",
-  '"dq"',
-  `'"'"'`,
-  '\\',
-  'trail\\',
-  '\\n',
-  '\\\n',
-  '-n',
-  '-e',
-  '--',
-  'Zürich ✓ 東京 🎉',
-  'semi;colon|pipe&amp<>',
-  '~',
-  '!',
-  'x'.repeat(20000),
-];
+const HOSTILE = HOSTILE_VALUES;
 
 describe('hostile values through make', () => {
   test('the job argv, job_config.json and invoke.sh arrive byte-identical', () => {

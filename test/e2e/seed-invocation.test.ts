@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { repoPath } from '../helpers/paths.js';
 import type { PlanJob } from '../helpers/plan-json.js';
+import { isScheduled } from '../helpers/demo.js';
 
 const SCHEDULE = repoPath('examples', 'geowatch', 'schedule.sh');
 const SCHEDULED_NODES: Readonly<Record<string, number>> = {
@@ -36,7 +37,6 @@ function schedule(...args: string[]) {
   return { root, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const isScheduled = (job: PlanJob): boolean => job.status === 'to_run' || job.status === 'done';
 
 describe('the seed invocation (examples/geowatch/schedule.sh)', () => {
   test('plan --format json: 14 scheduled jobs, crop and act nodes disabled', () => {

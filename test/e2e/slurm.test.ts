@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import type { JobGraph } from '../../src/graph/job-graph.js';
@@ -17,13 +17,14 @@ import { slurmTarget } from '../../src/targets/slurm/index.js';
 import type { TargetOptions } from '../../src/targets/target.js';
 import { toJson } from '../../src/values/py-format.js';
 import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fixture-graph.js';
-import { repoPath } from '../helpers/paths.js';
+import { copyDemoTo } from '../helpers/demo.js';
 import type { PlanJob } from '../helpers/plan-json.js';
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { runCli } from '../helpers/run-cli.js';
+import { hostileValues } from '../helpers/hostile-values.js';
+import { emitToDisk } from '../helpers/emit-to-disk.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
-const DEMO = repoPath('examples', 'demo');
 /** Longest a scenario may take on 2 CPUs; a hung queue fails the test instead of the run. */
 const WAIT_MS = 300_000;
 
@@ -80,12 +81,7 @@ const submitted = (outDir: string): Submission => JSON.parse(readFileSync(join(o
 
 /** Writes what the target emitted, as the CLI would. */
 function writeEmitted(graph: JobGraph, options: TargetOptions): void {
-  for (const file of slurmTarget.emit(graph, options)) {
-    const path = join(options.outDir, file.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, typeof file.content === 'string' ? file.content : [...file.content].join(''));
-    if (file.executable) chmodSync(path, 0o755);
-  }
+  emitToDisk(slurmTarget, graph, options);
 }
 
 const logLines = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
@@ -106,9 +102,7 @@ function pipelineSpecs(log: string, failing?: string): FixtureJobSpec[] {
 
 /** A copy of examples/demo without the runs/ and out/ a local `npm run demo` may have left. */
 function copyDemo(): string {
-  const dest = freshDir('demo');
-  cpSync(DEMO, dest, { recursive: true, filter: (src) => !['runs', 'out'].includes(relative(DEMO, src).split(sep)[0] ?? '') });
-  return dest;
+  return copyDemoTo(freshDir('demo'));
 }
 
 async function compileDemo(dir: string, target: string, out: string) {
@@ -226,13 +220,8 @@ describe('slurm target, run by a real Slurm', { skip: up ? false : skip || 'Slur
   });
 });
 
-/** Values that break naive quoting somewhere between TS, bash, sbatch and the runner (as in make.test.ts). */
-const HOSTILE: readonly string[] = [
-  'plain', '', ' ', 'two  spaces ', 'a\nb', '\n', 'ends with newline\n', 'a\r\nb', 'cr\r', 'tab\there', '\t',
-  '$HOME', '$$', '$(id)', '${x}', '`id`', '#comment', 'x # y', '%s %d %% %b', '%A_%a', ':', 'a=b', 'FOO=bar',
-  '*', '?', '[a]', '{{ x }}', "it's", '"dq"', `'"'"'`, '\\', 'trail\\', '\\n', '\\\n', '-n', '-e', '--', '--dir',
-  'Zürich ✓ 東京 🎉', 'semi;colon|pipe&amp<>', '~', '!', 'x'.repeat(20000),
-];
+/** Values that break naive quoting somewhere between TS, bash, sbatch and the runner. */
+const HOSTILE = hostileValues('%A_%a', '--dir');
 
 describe('hostile values through slurm', { skip: up ? false : skip || 'Slurm is not up' }, () => {
   test('the job argv, job_config.json, invoke.sh and the preamble arrive byte-identical', () => {

@@ -5,18 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { repoPath } from '../helpers/paths.js';
+import { BIN, changedPaths, copyDemoTo, fileStamps, isScheduled, stageLines } from '../helpers/demo.js';
 import type { PlanJob } from '../helpers/plan-json.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const DEMO = repoPath('examples', 'demo');
-const BIN = repoPath('bin', 'geowatch-compile.js');
-/** What a stage script of the demo prints when it ran (e.g. `predict: 3 heatmaps ...`). */
-const STAGE_LINE = /^(predict|track|evaluate|viz): /gm;
 const SCHEDULED_JOBS = 48;
 
 const base = mkdtempSync(join(tmpdir(), 'gwc-smdemo-'));
@@ -25,12 +21,7 @@ after(() => rmSync(base, { recursive: true, force: true }));
 
 function copyDemo(): string {
   counter += 1;
-  const dest = join(base, `demo${counter}`);
-  cpSync(DEMO, dest, {
-    recursive: true,
-    filter: (src) => !['runs', 'out'].includes(relative(DEMO, src).split(sep)[0] ?? ''),
-  });
-  return dest;
+  return copyDemoTo(join(base, `demo${counter}`));
 }
 
 /** The environment of the engines: nothing inherited that changes how they or the runner behave. */
@@ -60,26 +51,6 @@ async function planJobs(dir: string): Promise<PlanJob[]> {
   return (JSON.parse(result.stdout) as { jobs: PlanJob[] }).jobs;
 }
 
-const isScheduled = (job: PlanJob): boolean => job.status === 'to_run' || job.status === 'done';
-
-/** Every path under dir (links not followed) with its inode and mtime: what a rerun would change. */
-function fileStamps(dir: string): Map<string, string> {
-  const stamps = new Map<string, string>();
-  const walk = (path: string): void => {
-    const stat = lstatSync(path);
-    stamps.set(relative(dir, path), `${stat.ino}:${stat.mtimeMs}`);
-    if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
-  };
-  walk(dir);
-  return stamps;
-}
-
-function changedPaths(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
-  const paths = new Set([...before.keys(), ...after.keys()]);
-  return [...paths].filter((p) => before.get(p) !== after.get(p)).sort();
-}
-
-const stageLines = (text: string): string[] => [...text.matchAll(STAGE_LINE)].map((m) => m[1] as string);
 
 /** Runs snakemake in the output dir and checks that it ran no job and changed no file under the root. */
 function assertSnakemakeRunsNothing(dir: string, out: string): void {

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { JobGraph } from '../../src/graph/job-graph.js';
@@ -17,6 +17,8 @@ import type { TargetOptions } from '../../src/targets/target.js';
 import { toJson } from '../../src/values/py-format.js';
 import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fixture-graph.js';
 import type { RecordedCall } from '../helpers/record-argv.js';
+import { hostileValues } from '../helpers/hostile-values.js';
+import { emitToDisk } from '../helpers/emit-to-disk.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 
@@ -36,12 +38,7 @@ function freshDir(name: string): string {
 
 /** Writes what the target emitted, as the CLI would. */
 function writeEmitted(graph: JobGraph, options: TargetOptions): void {
-  for (const file of snakemakeTarget.emit(graph, options)) {
-    const path = join(options.outDir, file.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, typeof file.content === 'string' ? file.content : [...file.content].join(''));
-    if (file.executable) chmodSync(path, 0o755);
-  }
+  emitToDisk(snakemakeTarget, graph, options);
 }
 
 function snakemakeEnv(): NodeJS.ProcessEnv {
@@ -184,53 +181,7 @@ describe('the Slurm profile on a real cluster', () => {
 });
 
 /** Values that break naive quoting somewhere between TS, Python, Snakemake, sh and the runner. */
-const HOSTILE: readonly string[] = [
-  'plain',
-  '',
-  ' ',
-  'two  spaces ',
-  'a\nb',
-  '\n',
-  'ends with newline\n',
-  'a\r\nb',
-  'cr\r',
-  'tab\there',
-  '\t',
-  '$HOME',
-  '$$',
-  '$(id)',
-  '${x}',
-  '`id`',
-  '#comment',
-  'x # y',
-  '%s %d %% %b',
-  ':',
-  'a=b',
-  'FOO=bar',
-  '*',
-  '?',
-  '[a]',
-  '{{ x }}',
-  '{ x }',
-  '{wildcards.id}',
-  '{params.argv:q}',
-  "it's",
-  '"dq"',
-  `'"'"'`,
-  '\\',
-  'trail\\',
-  '\\n',
-  '\\\n',
-  '\\u00e9',
-  '-n',
-  '-e',
-  '--',
-  'Zürich ✓ 東京 🎉',
-  'semi;colon|pipe&amp<>',
-  '~',
-  '!',
-  'x'.repeat(20000),
-];
+const HOSTILE = hostileValues('{ x }', '{wildcards.id}', '{params.argv:q}', '\\u00e9');
 
 describe('hostile values through snakemake', () => {
   test('the job argv, environment, job_config.json and invoke.sh arrive byte-identical', () => {

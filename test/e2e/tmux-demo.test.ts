@@ -5,16 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { BIN, copyDemoTo, fileStamps } from '../helpers/demo.js';
 import { repoPath } from '../helpers/paths.js';
 import type { PlanJob } from '../helpers/plan-json.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const DEMO = repoPath('examples', 'demo');
-const BIN = repoPath('bin', 'geowatch-compile.js');
 const SCHEDULE = repoPath('examples', 'geowatch', 'schedule.sh');
 const SOCKET = `gwc-demo-test-${process.pid}`;
 const GUARD_MS = 300_000;
@@ -28,21 +27,8 @@ function env(): NodeJS.ProcessEnv {
   return result;
 }
 
-/** Every path under dir (links not followed) with its inode and mtime. */
-function fileStamps(dir: string): Map<string, string> {
-  const stamps = new Map<string, string>();
-  const walk = (path: string): void => {
-    const stat = lstatSync(path);
-    stamps.set(relative(dir, path), `${stat.ino}:${stat.mtimeMs}`);
-    if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
-  };
-  walk(dir);
-  return stamps;
-}
-
 describe('the demo, compiled for tmux and run with --run=1', () => {
-  const dir = join(base, 'demo');
-  cpSync(DEMO, dir, { recursive: true, filter: (src) => !['runs', 'out'].includes(relative(DEMO, src).split(sep)[0] ?? '') });
+  const dir = copyDemoTo(join(base, 'demo'));
   const root = join(dir, 'runs');
   const out = join(dir, 'out');
   const compileAndRun = () =>

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { toJson } from '../../src/values/py-format.js';
 import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fixture-graph.js';
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { HOSTILE } from '../unit/targets/tmux/hostile-values.js';
+import { emitToDisk } from '../helpers/emit-to-disk.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 const SOCKET = `gwc-test-${process.pid}`;
@@ -50,12 +51,7 @@ function freshDir(name: string): string {
 
 /** Writes what the target emitted, as the CLI would. */
 function writeEmitted(graph: JobGraph, options: TargetOptions): void {
-  mkdirSync(options.outDir, { recursive: true });
-  for (const file of tmuxTarget.emit(graph, options)) {
-    const path = join(options.outDir, file.path);
-    writeFileSync(path, typeof file.content === 'string' ? file.content : [...file.content].join(''));
-    if (file.executable) chmodSync(path, 0o755);
-  }
+  emitToDisk(tmuxTarget, graph, options);
 }
 
 /** The driver's environment: no terminal, nothing inherited that changes the runner. */

@@ -1,4 +1,7 @@
-/** Values that break naive quoting somewhere between TS, an engine, the shell and the runner. */
+/**
+ * Values that break naive quoting somewhere between TS, an engine, the shell and the runner.
+ * Each engine's test adds the values its own escaping has to survive.
+ */
 export const HOSTILE_VALUES: readonly string[] = [
   'plain',
   '',
@@ -42,3 +45,8 @@ export const HOSTILE_VALUES: readonly string[] = [
   '!',
   'x'.repeat(20000),
 ];
+
+/** {@link HOSTILE_VALUES} plus the values one engine's escaping must survive too. */
+export function hostileValues(...engineValues: readonly string[]): readonly string[] {
+  return [...HOSTILE_VALUES, ...engineValues];
+}

@@ -3,7 +3,7 @@ import type { TemplateRenderer } from '../shared/render.js';
 import { runnerArgs } from '../shared/runtime.js';
 import { shellJoin } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
-import { ChunkBuffer } from './chunk-buffer.js';
+import { ChunkBuffer } from '../shared/chunks.js';
 import { JOB_TABLE_BUDGET } from './limits.js';
 import { padded } from './names.js';
 import type { NodeSettings } from './node-settings.js';

@@ -1,4 +1,5 @@
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
+import { ChunkBuffer } from '../shared/chunks.js';
 import { MARKER_NAME, runnerArgs, runnerEnvironment } from '../shared/runtime.js';
 import { WORD_LINE_BREAK, wordTraits } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
@@ -41,8 +42,6 @@ export interface RuleContext {
 const ROOT_REF = '$(ROOT)';
 /** Make's directory of the rule's target: the job dir, since the target is `<dir>/.gwc-done`. */
 const JOB_DIR_REF = '$(@D)';
-/** Chunk size for streaming: large enough to keep writes cheap, small enough to never matter. */
-const CHUNK_CHARS = 1 << 16;
 
 /** Builds the frame's view model. */
 export function makefileFrame(graph: JobGraph, options: TargetOptions): MakefileFrame {
@@ -130,26 +129,6 @@ export function jobRule(job: Job, context: RuleContext): string {
   const target = makePath(job.marker, context);
   const head = prerequisites.length ? `${target}: ${prerequisites.join(' ')}` : `${target}:`;
   return `\n${head}\n${jobRecipe(job, context)}`;
-}
-
-/** Collects small strings and hands them out as chunks of about {@link CHUNK_CHARS} characters. */
-class ChunkBuffer {
-  #parts: string[] = [];
-  #size = 0;
-
-  /** Adds a piece; true when a chunk is ready to {@link take}. */
-  push(piece: string): boolean {
-    this.#parts.push(piece);
-    this.#size += piece.length;
-    return this.#size >= CHUNK_CHARS;
-  }
-
-  take(): string {
-    const chunk = this.#parts.join('');
-    this.#parts = [];
-    this.#size = 0;
-    return chunk;
-  }
 }
 
 /** Scheduled jobs grouped by node, each group in topological order. */

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { JobGraph } from '../../graph/job-graph.js';
 import { createRenderer, type TemplateRenderer } from '../shared/render.js';
+import { ChunkBuffer } from '../shared/chunks.js';
 import { runtimeFiles } from '../shared/runtime.js';
 import type { EmittedFile, FileContent, Target, TargetOptions } from '../target.js';
 import { planArrays, type SlurmArray } from './arrays.js';
@@ -15,23 +16,15 @@ function render(name: string, view: object): string {
   return renderer.render(name, view);
 }
 
-/** Chunk size for streaming submit.sh. */
-const CHUNK_CHARS = 1 << 16;
-
 /** submit.sh: the functions, then one line per array, in chunks. */
 function submitContent(options: TargetOptions, arrays: readonly SlurmArray[]): FileContent {
   return {
     *[Symbol.iterator]() {
       yield render('submit.sh', submitFrame(options, arrays));
-      let chunk = '';
-      for (const array of arrays) {
-        chunk += submitLine(array);
-        if (chunk.length >= CHUNK_CHARS) {
-          yield chunk;
-          chunk = '';
-        }
-      }
-      yield `${chunk}finish\n`;
+      const buffer = new ChunkBuffer();
+      for (const array of arrays) if (buffer.push(submitLine(array))) yield buffer.take();
+      buffer.push('finish\n');
+      yield buffer.take();
     },
   };
 }

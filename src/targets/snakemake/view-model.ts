@@ -1,4 +1,5 @@
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
+import { chunked } from '../shared/chunks.js';
 import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
 import type { TargetOptions } from '../target.js';
 import { ID_WILDCARD_REGEX, pythonCommentText, pythonString, ruleNames } from './escape.js';
@@ -13,8 +14,6 @@ export const FORCE_STAMP_FILE = 'gwc-force.stamp';
 
 /** Names the Snakefile gives a meaning besides the node rules. */
 const RESERVED_RULES = new Set(['all']);
-/** Chunk size for streaming: large enough to keep writes cheap, small enough to never matter. */
-const CHUNK_CHARS = 1 << 16;
 
 /** One rule of the Snakefile: a node, whose jobs are `<prefix>/{id}/.gwc-done`. */
 export interface RuleView {
@@ -110,22 +109,6 @@ export function snakefileView(graph: JobGraph, options: TargetOptions): Snakefil
       };
     }),
   };
-}
-
-/** Groups small strings into chunks of about {@link CHUNK_CHARS} characters. */
-function* chunked(pieces: Iterable<string>): Generator<string> {
-  let parts: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    parts.push(piece);
-    size += piece.length;
-    if (size >= CHUNK_CHARS) {
-      yield parts.join('');
-      parts = [];
-      size = 0;
-    }
-  }
-  if (parts.length) yield parts.join('');
 }
 
 /**

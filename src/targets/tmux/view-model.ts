@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
+import { ChunkBuffer } from '../shared/chunks.js';
 import { runnerArgs } from '../shared/runtime.js';
 import type { TargetOptions } from '../target.js';
 import { bashLineWord, commentText } from './escape.js';
@@ -51,9 +52,6 @@ export function scriptView(graph: JobGraph, options: TargetOptions): ScriptView 
 export const JOBS_HEADER =
   '# gwc-tmux job table: NDEPS SUCCESSORS(offset:ndeps,...|-) ID RUNNER-ARGS, last line R ROOT-OFFSETS\n';
 
-/** Chunk size for streaming: large enough to keep writes cheap, small enough to never matter. */
-const CHUNK_CHARS = 1 << 16;
-
 /** Successor indices of every job (indices into `jobs`), each list in topological order. */
 function successorIndices(jobs: readonly Job[]): number[][] {
   const index = new Map<string, number>();
@@ -75,14 +73,14 @@ export function jobLine(job: Job, successors: string, graph: JobGraph, options: 
   return `${job.deps.length} ${successors} ${job.id} ${words}\n`;
 }
 
-/** The job table in chunks of about {@link CHUNK_CHARS} characters; a million jobs never sit in one string. */
+/** The job table in {@link ChunkBuffer} chunks; a million jobs never sit in one string. */
 export function* jobTableChunks(graph: JobGraph, options: TargetOptions): Generator<string> {
   const jobs = scheduledJobs(graph);
   const successors = successorIndices(jobs);
   const offsets = new Array<number>(jobs.length).fill(0);
   let offset = Buffer.byteLength(JOBS_HEADER);
-  let parts: string[] = [JOBS_HEADER];
-  let size = JOBS_HEADER.length;
+  const buffer = new ChunkBuffer();
+  buffer.push(JOBS_HEADER);
   for (let i = jobs.length - 1; i >= 0; i -= 1) {
     const job = jobs[i] as Job;
     const next = successors[i] as number[];
@@ -90,18 +88,12 @@ export function* jobTableChunks(graph: JobGraph, options: TargetOptions): Genera
     const line = jobLine(job, list, graph, options);
     offsets[i] = offset;
     offset += Buffer.byteLength(line);
-    parts.push(line);
-    size += line.length;
-    if (size >= CHUNK_CHARS) {
-      yield parts.join('');
-      parts = [];
-      size = 0;
-    }
+    if (buffer.push(line)) yield buffer.take();
   }
   let roots = 'R';
   jobs.forEach((job, i) => {
     if (job.deps.length === 0) roots += ` ${offsets[i]}`;
   });
-  parts.push(`${roots}\n`);
-  yield parts.join('');
+  buffer.push(`${roots}\n`);
+  yield buffer.take();
 }

@@ -10,6 +10,7 @@ import { DEFAULT_ARGO_OPTIONS, type ArgoOptions } from '../../../../src/targets/
 import type { TargetOptions } from '../../../../src/targets/target.js';
 import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../../../helpers/fixture-graph.js';
 import { repoPath } from '../../../helpers/paths.js';
+import { fileText } from '../../../helpers/golden.js';
 
 /** Target options with argo settings on top of the defaults. */
 export function argoOptions(argo: Partial<ArgoOptions> = {}, base: Partial<TargetOptions> = {}): TargetOptions {
@@ -20,7 +21,7 @@ export function argoOptions(argo: Partial<ArgoOptions> = {}, base: Partial<Targe
 export function emitText(graph: JobGraph, options: TargetOptions): Map<string, string> {
   const files = new Map<string, string>();
   for (const file of argoTarget.emit(graph, options)) {
-    files.set(file.path, typeof file.content === 'string' ? file.content : [...file.content].join(''));
+    files.set(file.path, fileText(file));
   }
   return files;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { argoTarget, validateArgo } from '../../../../src/targets/argo/index.js';
@@ -9,20 +9,10 @@ import { checkArgoDocuments, type ParsedDocument } from '../../../../src/targets
 import { readTemplateFile } from '../../../../src/targets/shared/render.js';
 import type { ValueMap } from '../../../../src/values/value.js';
 import { pipelineGraph } from '../../../helpers/fixture-graph.js';
-import { UPDATE_GOLDEN, repoPath } from '../../../helpers/paths.js';
+import { repoPath } from '../../../helpers/paths.js';
 import { runCli } from '../../../helpers/run-cli.js';
 import { argoOptions, emitText, gridGraph, parseDocuments } from './argo-helpers.js';
-
-/** Compares with a golden file under test/golden/; `UPDATE_GOLDEN=1` rewrites it instead. */
-function assertGolden(relativePath: string, actual: string): void {
-  const path = repoPath('test/golden', relativePath);
-  if (UPDATE_GOLDEN) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(path, 'utf8'), `${relativePath} differs; UPDATE_GOLDEN=1 rewrites it`);
-}
+import { assertGolden } from '../../../helpers/golden.js';
 
 /** The fixture pipeline with per-node argo settings and resources on `predict`. */
 function configuredGraph(): JobGraph {

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { bashCommentText, bashWord, isBashSafeId } from '../../../../src/targets/bash/escape.js';
@@ -8,22 +6,11 @@ import { bashTarget, validateBash } from '../../../../src/targets/bash/index.js'
 import { CHUNK_CHARS } from '../../../../src/targets/shared/chunks.js';
 import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
 import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
-import { UPDATE_GOLDEN, repoPath } from '../../../helpers/paths.js';
-
-/** Compares with a golden file under test/golden/; `UPDATE_GOLDEN=1` rewrites it instead. */
-function assertGolden(relativePath: string, actual: string): void {
-  const path = repoPath('test/golden', relativePath);
-  if (UPDATE_GOLDEN) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(path, 'utf8'), `${relativePath} differs; UPDATE_GOLDEN=1 rewrites it`);
-}
+import { assertGolden, fileText } from '../../../helpers/golden.js';
 
 function scriptOf(graph: JobGraph, options: TargetOptions = fixtureOptions()): string {
   const file = bashTarget.emit(graph, options).find((f) => f.path === 'run.sh') as EmittedFile;
-  return typeof file.content === 'string' ? file.content : [...file.content].join('');
+  return fileText(file);
 }
 
 /** The `gwc_job` line of the job with this id. */

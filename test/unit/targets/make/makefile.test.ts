@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { makeTarget, validateMake } from '../../../../src/targets/make/index.js';
 import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
 import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
-import { UPDATE_GOLDEN, repoPath } from '../../../helpers/paths.js';
-
-/** Compares with a golden file under test/golden/; `UPDATE_GOLDEN=1` rewrites it instead. */
-function assertGolden(relativePath: string, actual: string): void {
-  const path = repoPath('test/golden', relativePath);
-  if (UPDATE_GOLDEN) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(path, 'utf8'), `${relativePath} differs; UPDATE_GOLDEN=1 rewrites it`);
-}
+import { assertGolden, fileText } from '../../../helpers/golden.js';
 
 function makefileOf(graph: JobGraph, options: TargetOptions = fixtureOptions()): string {
   const file = makeTarget.emit(graph, options).find((f) => f.path === 'Makefile') as EmittedFile;
-  return typeof file.content === 'string' ? file.content : [...file.content].join('');
+  return fileText(file);
 }
 
 /** The rule (target line plus recipe) whose target contains the text. */

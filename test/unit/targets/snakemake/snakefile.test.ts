@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { runnerArgs } from '../../../../src/targets/shared/runtime.js';
@@ -8,23 +6,11 @@ import { snakemakeTarget, validateSnakemake } from '../../../../src/targets/snak
 import { jobTables } from '../../../../src/targets/snakemake/view-model.js';
 import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
 import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
-import { UPDATE_GOLDEN, repoPath } from '../../../helpers/paths.js';
+import { assertGolden, fileText } from '../../../helpers/golden.js';
 
-/** Compares with a golden file under test/golden/; `UPDATE_GOLDEN=1` rewrites it instead. */
-function assertGolden(relativePath: string, actual: string): void {
-  const path = repoPath('test/golden', relativePath);
-  if (UPDATE_GOLDEN) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(path, 'utf8'), `${relativePath} differs; UPDATE_GOLDEN=1 rewrites it`);
-}
-
-const text = (file: EmittedFile): string => (typeof file.content === 'string' ? file.content : [...file.content].join(''));
 
 function filesOf(graph: JobGraph, options: TargetOptions = fixtureOptions()): Map<string, string> {
-  return new Map(snakemakeTarget.emit(graph, options).map((file) => [file.path, text(file)]));
+  return new Map(snakemakeTarget.emit(graph, options).map((file) => [file.path, fileText(file)]));
 }
 
 function fileOf(graph: JobGraph, path: string, options: TargetOptions = fixtureOptions()): string {

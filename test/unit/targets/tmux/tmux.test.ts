@@ -1,34 +1,18 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { tmuxTarget, validateTmux } from '../../../../src/targets/tmux/index.js';
 import { JOBS_HEADER, scriptView } from '../../../../src/targets/tmux/view-model.js';
 import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
 import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
-import { UPDATE_GOLDEN, repoPath } from '../../../helpers/paths.js';
+import { assertGolden, fileText } from '../../../helpers/golden.js';
 
-/** Compares with a golden file under test/golden/; `UPDATE_GOLDEN=1` rewrites it instead. */
-function assertGolden(relativePath: string, actual: string): void {
-  const path = repoPath('test/golden', relativePath);
-  if (UPDATE_GOLDEN) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(path, 'utf8'), `${relativePath} differs; UPDATE_GOLDEN=1 rewrites it`);
-}
-
-function text(file: EmittedFile): string {
-  return typeof file.content === 'string' ? file.content : [...file.content].join('');
-}
 
 function fileOf(graph: JobGraph, path: string, options: TargetOptions = fixtureOptions()): string {
   const file = tmuxTarget.emit(graph, options).find((f) => f.path === path);
   assert.ok(file, `emits ${path}`);
-  return text(file);
+  return fileText(file);
 }
 
 /** One parsed line of the job table, with the byte offset it starts at. */
