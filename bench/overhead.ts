@@ -26,7 +26,7 @@ interface Engine {
 const ENGINES: readonly Engine[] = [
   { name: 'make -j1', target: 'make', argv: (out) => ['make', '-C', out, '-j1', '-s'] },
   { name: 'make -j2', target: 'make', argv: (out) => ['make', '-C', out, '-j2', '-s'] },
-  { name: 'bash', target: 'bash', argv: (out) => ['bash', join(out, 'run.sh')] },
+  { name: 'bash (sh run.sh)', target: 'bash', argv: (out) => ['sh', join(out, 'run.sh')] },
   {
     name: 'tmux (2 workers)',
     target: 'tmux',

@@ -45,12 +45,12 @@ function runEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function runScript(outDir: string, env: Record<string, string> = {}) {
-  const result = spawnSync('bash', [join(outDir, 'run.sh')], { cwd: base, encoding: 'utf8', env: runEnv(env) });
+  const result = spawnSync('sh', [join(outDir, 'run.sh')], { cwd: base, encoding: 'utf8', env: runEnv(env) });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function startScript(outDir: string, env: Record<string, string> = {}) {
-  const child = spawn('bash', [join(outDir, 'run.sh')], { cwd: base, detached: true, stdio: 'ignore', env: runEnv(env) });
+  const child = spawn('sh', [join(outDir, 'run.sh')], { cwd: base, detached: true, stdio: 'ignore', env: runEnv(env) });
   return { child, exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]> };
 }
 
@@ -127,7 +127,7 @@ describe('bash target, run by bash', () => {
     assert.equal(readFileSync(join(outDir, 'job_info/status/p0a.stat'), 'utf8'), '{"ret": 126, "name": "p0a"}\n');
     const byId = new Map(graph.jobs.map((j) => [j.id, j]));
     assert.equal(existsSync(byId.get('p0')!.marker), false, 'a failed job leaves no marker');
-    for (const id of ['p0a', 'p0b', 'p0ae', 'p0be']) assert.equal(existsSync(byId.get(id)!.dir), false, `${id} never started`);
+    for (const id of ['p0a', 'p0b', 'p0ae', 'p0be']) assert.equal(existsSync(join(byId.get(id)!.dir, 'job_config.json')), false, `${id} never started`);
 
     writeFileSync(join(outDir, 'job_info/failed/stale.fail'), 'fail');
     const fixed = fixtureGraph({ root: graph.root, workdir: base }, pipelineSpecs(log));
@@ -311,7 +311,7 @@ describe('hostile values through bash', () => {
       { id: 'b', node: 'n', deps: ['a'], config: Object.fromEntries(HOSTILE_VALUES.map((v, i) => [`k${i}`, v])) },
     ]);
     const script = join(emit(graph, { preamble: HOSTILE_VALUES.join('\n'), devicesAuto: true }), 'run.sh');
-    const syntax = spawnSync('bash', ['-n', script], { encoding: 'utf8' });
+    const syntax = spawnSync('sh', ['-n', script], { encoding: 'utf8' });
     assert.equal(syntax.status, 0, syntax.stderr);
     const lint = spawnSync('shellcheck', ['--shell=bash', script], { encoding: 'utf8' });
     assert.equal(lint.status, 0, lint.stdout + lint.stderr);
@@ -352,7 +352,7 @@ describe('GPU leases under bash', () => {
       return emit(fixtureGraph({ root: freshDir('runs'), workdir: base }, specs), { devices: ['0'] });
     });
     const runs = queues.map((outDir) => {
-      const child = spawn('bash', [join(outDir, 'run.sh')], { cwd: base, stdio: 'ignore', env: runEnv({ GWC_LOCK_DIR: lockDir }) });
+      const child = spawn('sh', [join(outDir, 'run.sh')], { cwd: base, stdio: 'ignore', env: runEnv({ GWC_LOCK_DIR: lockDir }) });
       return once(child, 'exit') as Promise<[number | null]>;
     });
     for (const [code] of await Promise.all(runs)) assert.equal(code, 0);

@@ -8,7 +8,6 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +86,6 @@ describe('runner: bookkeeping', () => {
       readFileSync(invoke, 'utf8'),
       `#!/usr/bin/env bash\n# See Also:\n# ${pred}\n# /somewhere/else\n${command}\n`,
     );
-    assert.ok(statSync(invoke).mode & 0o100, 'invoke.sh is executable');
     assert.equal(readlinkSync(join(dir, '.pred/p/pred_dir')), '../../../pred_dir');
     assert.equal(readFileSync(join(pred, '.succ/n/job/out.txt'), 'utf8'), `a\\b %s %d\n${workdir}\n`);
     assert.ok(existsSync(join(dir, '.gwc-attempt')));
@@ -167,6 +165,43 @@ describe('runner: failures', () => {
       assert.match(result.stderr, message);
     });
   }
+});
+
+describe('runner: GWC_RUN_FOREGROUND=1 (its caller signals its process group)', () => {
+  test('the job runs and the marker is written as usual', () => {
+    const dir = jobDir();
+    const result = run([...basicArgs(dir), '--', `echo ran > ${dir}.out`], { GWC_RUN_FOREGROUND: '1' });
+    assert.deepEqual(result, { status: 0, stdout: '', stderr: '' });
+    assert.equal(readFileSync(`${dir}.out`, 'utf8'), 'ran\n');
+    assert.equal(readFileSync(marker(dir), 'utf8'), markerText('fp1', false));
+  });
+
+  test('a failing job leaves no marker and passes its exit code on', () => {
+    const dir = jobDir();
+    const result = run([...basicArgs(dir), '--', 'exit 7'], { GWC_RUN_FOREGROUND: '1' });
+    assert.equal(result.status, 7);
+    assert.equal(existsSync(marker(dir)), false);
+  });
+
+  test('SIGTERM to the group stops runner and job, with no marker', async () => {
+    const dir = jobDir();
+    const command = `sleep 30 </dev/null >/dev/null 2>&1 & echo $! > ${dir}.pid; wait`;
+    const child = spawn('sh', [runner, ...basicArgs(dir), '--', command], {
+      env: testEnv({ GWC_RUN_FOREGROUND: '1' }),
+      cwd: base,
+      stdio: 'ignore',
+      detached: true,
+    });
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const sleepPid = Number(await waitForFile(`${dir}.pid`));
+    process.kill(-(child.pid as number), 'SIGTERM');
+    assert.equal(await done, 143);
+    await sleep(50);
+    const survived = isAlive(sleepPid);
+    if (survived) process.kill(sleepPid, 'SIGKILL');
+    assert.equal(survived, false, 'the job\'s child got the signal with the group');
+    assert.equal(existsSync(marker(dir)), false);
+  });
 });
 
 describe('runner: adoption of kwdagger results', () => {

@@ -76,13 +76,13 @@ describe('the seed invocation (examples/geowatch/schedule.sh)', () => {
     const result = schedule();
     assert.equal(result.status, 0, result.stderr);
     const out = join(result.root, '_gwc', 'secondary-eval', 'bash');
-    assert.equal(result.stdout, `wrote bash artifacts for 14 jobs (14 to run) to ${out}\nto run: cd ${out} && bash run.sh\n`);
+    assert.equal(result.stdout, `wrote bash artifacts for 14 jobs (14 to run) to ${out}\nto run: cd ${out} && sh run.sh\n`);
     const script = readFileSync(join(out, 'run.sh'), 'utf8');
     const jobs = [...script.matchAll(/^gwc_job \d+ ([a-z_]+)_id_[0-9a-z]{12} /gm)].map((m) => m[1] as string);
     const perNode: Record<string, number> = {};
     for (const node of jobs) perNode[node] = (perNode[node] ?? 0) + 1;
     assert.deepEqual(perNode, SCHEDULED_NODES);
-    assert.match(script, /^\[\[ -v GWC_DEVICES \]\] \|\| GWC_DEVICES=0,1; export GWC_DEVICES$/m, '--devices="0,1"');
+    assert.match(script, /^\[ -n "\$\{GWC_DEVICES\+set\}" \] \|\| GWC_DEVICES=0,1; export GWC_DEVICES$/m, '--devices="0,1"');
     assert.match(script, /^gwc_name='"secondary-eval"'$/m, "--queue_name='secondary-eval'");
     assert.match(script, / --link /, '--enable_links=1');
     assert.ok(existsSync(join(out, 'gwc-run.sh')));

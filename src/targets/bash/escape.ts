@@ -28,7 +28,7 @@ export function bashCommentText(text: string): string {
 
 /**
  * Job ids name files under job_info/, sit in JSON and in `gwc_job`'s arguments (where
- * `--` and `--redo` mean something): letters, digits, `.`, `_`, `-`, not starting with `-` or `.`.
+ * `--` means something): letters, digits, `.`, `_`, `-`, not starting with `-` or `.`.
  */
 export function isBashSafeId(id: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(id);

@@ -15,7 +15,7 @@ export interface ScriptFrame {
   readonly total: number;
   /** The root without a trailing slash, shell-quoted. */
   readonly root: string;
-  /** `[[ -v NAME ]] || NAME=value; export NAME` lines: the environment wins. */
+  /** `[ -n "${NAME+set}" ] || NAME=value; export NAME` lines: the environment wins. */
   readonly exports: readonly string[];
 }
 
@@ -28,7 +28,7 @@ export function scriptFrame(graph: JobGraph, options: TargetOptions): ScriptFram
     nameJson: shellQuote(JSON.stringify(options.queueName)),
     total: scheduledJobs(graph).length,
     root: shellQuote(rootPrefix(graph.root)),
-    exports: runnerEnvironment(options).map(([name, value]) => `[[ -v ${name} ]] || ${name}=${shellQuote(value)}; export ${name}`),
+    exports: runnerEnvironment(options).map(([name, value]) => `[ -n "\${${name}+set}" ] || ${name}=${shellQuote(value)}; export ${name}`),
   };
 }
 
@@ -41,12 +41,24 @@ export function jobLines(job: Job, index: number, total: number, graph: JobGraph
   const rootSlash = `${rootPrefix(graph.root)}/`;
   const words = runnerArgs(job, graph, options).map((arg) => bashWord(arg, rootSlash));
   const deps = job.deps.map((id) => ` ${shellQuote(id)}`).join('');
-  const redo = job.redo ? ' --redo' : '';
-  return `\n### Command ${index} / ${total} - ${job.id}\ngwc_job ${index} ${shellQuote(job.id)}${deps}${redo} -- ${words.join(' ')}\n`;
+  return `\n### Command ${index} / ${total} - ${job.id}\ngwc_job ${index} ${shellQuote(job.id)}${deps} -- ${words.join(' ')}\n`;
 }
 
-/** Every job's lines, in topological order. */
+/** Jobs whose missing dirs one `gwc_dirs` line makes: one mkdir per batch, not per job. */
+export const DIR_BATCH = 64;
+
+/** The `gwc_dirs` line for the jobs that follow it. */
+export function dirsLine(jobs: readonly Job[], graph: JobGraph): string {
+  const rootSlash = `${rootPrefix(graph.root)}/`;
+  return `\ngwc_dirs ${jobs.map((job) => bashWord(job.dir, rootSlash)).join(' ')}\n`;
+}
+
+/** Every job's lines, in topological order, each batch after its `gwc_dirs` line. */
 export function* allJobLines(graph: JobGraph, options: TargetOptions): Generator<string> {
   const jobs = scheduledJobs(graph);
-  for (const [i, job] of jobs.entries()) yield jobLines(job, i + 1, jobs.length, graph, options);
+  for (let start = 0; start < jobs.length; start += DIR_BATCH) {
+    const batch = jobs.slice(start, start + DIR_BATCH);
+    yield dirsLine(batch, graph);
+    for (const [i, job] of batch.entries()) yield jobLines(job, start + i + 1, jobs.length, graph, options);
+  }
 }

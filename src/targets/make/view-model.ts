@@ -98,7 +98,7 @@ function isMarkerOf(marker: string, dir: string): boolean {
   return marker.length === dir.length + 1 + MARKER_NAME.length && marker.startsWith(dir) && marker.endsWith(`/${MARKER_NAME}`);
 }
 
-/** The recipe line (tab, `@`, runner call) of one job. */
+/** The recipe line of one job: `@set -- <runner args>; $(GWC_RUN)`. */
 export function jobRecipe(job: Job, context: RuleContext): string {
   const args = runnerArgs(job, context.graph, context.options);
   const separator = args.indexOf('--');
@@ -112,7 +112,7 @@ export function jobRecipe(job: Job, context: RuleContext): string {
     if (traits & WORD_LINE_BREAK) prelude = RECIPE_CONTROL_PRELUDE;
     words[i] = i < separator ? runnerWord(arg, jobDir, context) : recipeWordWithTraits(arg, traits);
   }
-  return `\t@${prelude}$(GWC_RUN) ${words.join(' ')}\n`;
+  return `\t@${prelude}set -- ${words.join(' ')}; $(GWC_RUN)\n`;
 }
 
 /**
@@ -143,9 +143,10 @@ function jobsByNode(jobs: readonly Job[]): Map<string, Job[]> {
 }
 
 /**
- * Everything after the frame, in chunks: job rules in topological order, then one
- * target per node (`node: marker...`, one marker per continuation line).
- * Chunks rather than one string per rule keep a million-job file cheap to stream.
+ * Everything after the frame, in chunks: job rules in topological order, then per node
+ * the list of its markers (one per continuation line), its target and the rule that
+ * makes its job dirs. Chunks rather than one string per rule keep a million-job file
+ * cheap to stream.
  */
 export function* ruleChunks(context: RuleContext): Generator<string> {
   const buffer = new ChunkBuffer();
@@ -153,14 +154,35 @@ export function* ruleChunks(context: RuleContext): Generator<string> {
   for (const job of context.jobs) {
     if (buffer.push(jobRule(job, context))) yield buffer.take();
   }
-  buffer.push('\n# one target per node: make <node> runs its jobs\n');
+  buffer.push(NODE_SECTION_COMMENT);
   const groups = jobsByNode(context.jobs);
   for (const node of context.graph.nodes) {
-    buffer.push(`\n${node.name}:`);
-    for (const job of groups.get(node.name) ?? []) {
+    const jobs = groups.get(node.name) ?? [];
+    const markers = `GWC_MARKERS_${node.name}`;
+    buffer.push(`\n${markers} :=`);
+    for (const job of jobs) {
       if (buffer.push(` \\\n  ${makePath(job.marker, context)}`)) yield buffer.take();
     }
-    buffer.push('\n');
+    buffer.push(`\n${node.name}: $(${markers})\n`);
+    if (jobs.length > 0) buffer.push(nodeDirsRules(node.name, markers));
   }
   yield buffer.take();
+}
+
+const NODE_SECTION_COMMENT = `
+# one target per node: make <node> runs its jobs. A job waits for its directory, and one
+# recipe per node makes all that are missing with one mkdir (a process per job costs about
+# as much as a short job; on failure each runner makes its own). Needs GNU make >= 4.3.
+`;
+
+/** The rules that make the missing job dirs of a node's markers (listed in variable MARKERS). */
+function nodeDirsRules(node: string, markers: string): string {
+  const dirs = `GWC_DIRS_${node}`;
+  const list = `.gwc-dirs-${node}`;
+  return (
+    `${dirs} := $(patsubst %/${MARKER_NAME},%,$(${markers}))\n` +
+    `$(${markers}): %/${MARKER_NAME}: | %\n` +
+    `$(${dirs}) &:\n` +
+    `\t@$(file >${list},$(${dirs}))xargs -r mkdir -p -- <${list} 2>/dev/null; rm -f ${list}\n`
+  );
 }

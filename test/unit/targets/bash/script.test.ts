@@ -38,7 +38,7 @@ describe('bash target', () => {
     const script = scriptOf(pipelineGraph());
     assert.match(jobLine(script, 'predict_id_aaaa'), /^gwc_job 1 predict_id_aaaa -- --dir "\$gwc_root"\/predict\/predict_id_aaaa --id /);
     assert.match(jobLine(script, 'evaluate_id_10ef'), /^gwc_job \d+ evaluate_id_10ef track_id_10cd -- --dir /);
-    assert.match(jobLine(script, 'track_id_01cd'), /^gwc_job \d+ track_id_01cd predict_id_aaaa --redo -- --dir /);
+    assert.match(jobLine(script, 'track_id_01cd'), /^gwc_job \d+ track_id_01cd predict_id_aaaa -- --dir /);
     assert.match(jobLine(script, 'track_id_01cd'), / --redo --workdir \/srv\/gwc\/pipeline -- /);
     assert.match(jobLine(script, 'predict_id_aaaa'), / --gpus 1 /);
   });
@@ -55,9 +55,9 @@ describe('bash target', () => {
 
   const EXPORTS: [string, Partial<TargetOptions>, string[]][] = [
     ['nothing by default', {}, []],
-    ['a device list', { devices: ['0', '3'] }, ["[[ -v GWC_DEVICES ]] || GWC_DEVICES=0,3; export GWC_DEVICES"]],
-    ['auto devices', { devicesAuto: true }, ["[[ -v GWC_DEVICES ]] || GWC_DEVICES=auto; export GWC_DEVICES"]],
-    ['a preamble, quoted', { preamble: "conda activate 'x'\n# $y" }, [`[[ -v GWC_PREAMBLE ]] || GWC_PREAMBLE='conda activate '\\''x'\\''\n# $y'; export GWC_PREAMBLE`]],
+    ['a device list', { devices: ['0', '3'] }, ["[ -n \"${GWC_DEVICES+set}\" ] || GWC_DEVICES=0,3; export GWC_DEVICES"]],
+    ['auto devices', { devicesAuto: true }, ["[ -n \"${GWC_DEVICES+set}\" ] || GWC_DEVICES=auto; export GWC_DEVICES"]],
+    ['a preamble, quoted', { preamble: "conda activate 'x'\n# $y" }, [`[ -n "\${GWC_PREAMBLE+set}" ] || GWC_PREAMBLE='conda activate '\\''x'\\''\n# $y'; export GWC_PREAMBLE`]],
   ];
   for (const [name, options, expected] of EXPORTS) {
     test(`exports: ${name}`, () => {
@@ -95,8 +95,17 @@ describe('bash target', () => {
     );
   });
 
-  test('runs as bash run.sh', () => {
-    assert.deepEqual(bashTarget.runCommand(fixtureOptions()), ['bash', 'run.sh']);
+  test('runs as sh run.sh', () => {
+    assert.deepEqual(bashTarget.runCommand(fixtureOptions()), ['sh', 'run.sh']);
+  });
+
+  test('a gwc_dirs line before every 64 jobs names their dirs', () => {
+    const specs = Array.from({ length: 130 }, (_, i) => ({ id: `j${i}`, node: 'n' }));
+    const script = scriptOf(fixtureGraph({ root: '/r', workdir: '/w' }, specs));
+    const dirsLines = script.split('\n').filter((line) => line.startsWith('gwc_dirs '));
+    assert.deepEqual(dirsLines.map((line) => line.split(' ').length - 1), [64, 64, 2]);
+    const firstJob = script.indexOf('gwc_job 1 ');
+    assert.ok(script.indexOf('gwc_dirs ') < firstJob && script.indexOf('\ngwc_dirs ', firstJob) > script.indexOf('gwc_job 64 '));
   });
 });
 

@@ -72,7 +72,8 @@ describe('runtimeFiles', () => {
     assert.deepEqual(files.map((f) => [f.path, f.executable]), [['gwc-run.sh', true]]);
     const content = files[0]!.content as string;
     assert.match(content, /^#!\/bin\/sh\n/);
-    assert.match(content, /^set -u$/m);
+    assert.match(content, /^gwr_main\(\) \{\n  set -u$/m, 'a run as a script treats unset variables as errors');
+    assert.match(content, /^if \[ "\$\{GWC_RUN_LIBRARY:-0\}" = 1 \]; then gwr_reset; else gwr_main "\$@"; fi$/m, 'sourcing with GWC_RUN_LIBRARY=1 runs nothing');
   });
 });
 
