@@ -2,7 +2,9 @@
  * `npm run bench` (second part): the per-job overhead of each engine on N no-op jobs
  * (a chain-free grid of one node whose command is `true`; N = 1,000, or BENCH_JOBS),
  * against a plain loop of `bash -c true`. Each engine runs its own fresh result root,
- * then once more when every job is done (the rerun column).
+ * then once more when every job is done (the rerun column). A machine whose speed drifts (a
+ * shared VM) makes one run noisy, so each engine runs BENCH_ROUNDS times (default 3), each time
+ * right after its own baseline loop, and the columns are the medians.
  * Adding an engine is one more row in ENGINES.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,6 +38,7 @@ const ENGINES: readonly Engine[] = [
 ];
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const PIPELINE = 'nodes:\n  noop:\n    command: "true"\n    params:\n      p: 0\n';
 
 function gridYaml(jobs: number): string {
@@ -84,25 +87,52 @@ function loopSeconds(work: string): number {
   return timed(['bash', '-c', `for ((i = 0; i < ${JOBS}; i++)); do bash -c true; done`], work);
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** One round of an engine: its baseline loop, a first run on a fresh root, and a rerun (seconds). */
+interface Round {
+  readonly loop: number;
+  readonly first: number;
+  readonly rerun: number;
+}
+
+function runRound(work: string, engine: Engine, n: number): Round {
+  const outDir = compileNoops(work, engine.target, n);
+  const loop = loopSeconds(work);
+  const first = timed(engine.argv(outDir), outDir, engine.env);
+  const rerun = timed(engine.argv(outDir), outDir, engine.env);
+  return { loop, first, rerun };
+}
+
 /**
  * Each engine is timed right after its own baseline loop, so a machine whose load
  * drifts during the bench still compares like with like. make -j2 runs two jobs at a
- * time: its figures are wall time per job.
+ * time: its figures are wall time per job. Overhead is the median of the rounds' own
+ * differences, not the difference of medians.
  */
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'gwc-overhead-'));
   const widths = [Math.max(6, ...ENGINES.map((e) => e.name.length)), 14, 9, 11, 16, 13];
   const ms = (seconds: number): string => ((seconds * 1000) / JOBS).toFixed(2);
+  let n = 0;
   try {
-    process.stdout.write(`per-job overhead on ${JOBS.toLocaleString('en-US')} no-op jobs, against a loop of bash -c true timed just before\n`);
+    process.stdout.write(
+      `per-job overhead on ${JOBS.toLocaleString('en-US')} no-op jobs, against a loop of bash -c true timed just before; medians of ${ROUNDS} round(s)\n`,
+    );
     process.stdout.write(`${cells(['engine', 'loop ms/job', 'total s', 'ms per job', 'overhead ms/job', 'rerun ms/job'], widths)}\n`);
-    ENGINES.forEach((engine, n) => {
-      const outDir = compileNoops(work, engine.target, n);
-      const loop = loopSeconds(work);
-      const first = timed(engine.argv(outDir), outDir, engine.env);
-      const rerun = timed(engine.argv(outDir), outDir, engine.env);
-      process.stdout.write(`${cells([engine.name, ms(loop), first.toFixed(2), ms(first), ms(first - loop), ms(rerun)], widths)}\n`);
-    });
+    for (const engine of ENGINES) {
+      const rounds = Array.from({ length: ROUNDS }, () => runRound(work, engine, (n += 1)));
+      const loop = median(rounds.map((r) => r.loop));
+      const first = median(rounds.map((r) => r.first));
+      const overhead = median(rounds.map((r) => r.first - r.loop));
+      const rerun = median(rounds.map((r) => r.rerun));
+      process.stdout.write(`${cells([engine.name, ms(loop), first.toFixed(2), ms(first), ms(overhead), ms(rerun)], widths)}\n`);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -16,9 +16,7 @@
 # the runner. gwc_run returns the exit status below and never exits; the queue's traps call
 # gwc_stop_job.
 #
-# Environment: GWC_RUN_FOREGROUND=1 (the caller started this runner in a process group of its
-# own and stops it by signalling that group, as the tmux target does: the job runs in the
-# foreground, which saves this shell a fork), GWC_DEVICES (comma list of GPU ids to lease, or `auto`: the GPUs nvidia-smi
+# Environment: GWC_DEVICES (comma list of GPU ids to lease, or `auto`: the GPUs nvidia-smi
 # shows with no process, none when nvidia-smi is missing or fails; empty = no leasing),
 # GWC_LOCK_DIR (lease lock files), GWC_PREAMBLE (shell text run before the job).
 # Exit status: the job's, 0 when skipped or adopted, 125 when the runner itself fails.
@@ -285,17 +283,11 @@ gwr_lease_gpus() {
   export CUDA_VISIBLE_DEVICES
 }
 
-# The job runs as `bash invoke.sh`, with /dev/null as stdin (a job cannot stop its queue by
-# reading the terminal). With GWC_RUN_FOREGROUND=1 it runs in the foreground: the caller
-# signals the whole group, job included. Otherwise it runs in the background, so a signal
-# reaches the runner at once and gwr_stop_job passes it on; the job's process closes the
-# caller's fds 3..9 and takes its GPU leases, then becomes bash (exec: no extra process).
+# The job runs as `bash invoke.sh` in the background, so a signal reaches the runner at once
+# and gwr_stop_job passes it on, with /dev/null as stdin (a job cannot stop its queue by reading
+# the terminal). Its process closes the caller's fds 3..9, takes its GPU leases, goes to the
+# workdir, then becomes bash (exec: no extra process).
 gwr_run_job() {
-  if [ "${GWC_RUN_FOREGROUND:-0}" = 1 ]; then
-    gwr_start_job </dev/null
-    gwr_rc=$?
-    return 0
-  fi
   (
     exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
     gwr_start_job
@@ -307,22 +299,14 @@ gwr_run_job() {
   gwr_child=''
 }
 
-# Leases, the workdir and the preamble, then invoke.sh: exec'd in the background process,
-# run in the foreground (so the leases stay held by this runner until it exits).
 gwr_start_job() {
   gwr_lease_gpus || return
   if [ -n "$gwr_workdir" ]; then cd -- "$gwr_workdir" || return 125; fi
   if [ -n "${GWC_PREAMBLE:-}" ]; then
     # shellcheck disable=SC2016 # the inner bash expands these, not this shell
-    gwr_exec_if_child "$gwr_bash" -c 'eval "${GWC_PREAMBLE:-}" && exec bash "$1"' gwc-job "$gwr_dir/invoke.sh"
-  else
-    gwr_exec_if_child "$gwr_bash" "$gwr_dir/invoke.sh"
+    exec "$gwr_bash" -c 'eval "${GWC_PREAMBLE:-}" && exec bash "$1"' gwc-job "$gwr_dir/invoke.sh"
   fi
-}
-
-# In the background process the job replaces it; in the foreground it is a child (vfork).
-gwr_exec_if_child() {
-  if [ "${GWC_RUN_FOREGROUND:-0}" = 1 ]; then "$@"; else exec "$@"; fi
+  exec "$gwr_bash" "$gwr_dir/invoke.sh"
 }
 
 # gwr_job_tree PID: PID and every process below it (from /proc; PID alone without it).
@@ -344,10 +328,9 @@ gwr_job_tree() {
   done
 }
 
-# gwc_stop_job (gwr_stop_job): stops a background job, all of it. It shares the runner's process group
-# (make, Slurm, Argo and Snakemake start the runner in theirs) and ignores SIGINT, as a
-# background job of a non-interactive shell does, so its whole process tree gets SIGTERM.
-# A foreground job got the caller's signal with its group. Either way it leaves no marker.
+# gwc_stop_job (gwr_stop_job): stops the job, all of it. It shares the runner's process group
+# (every engine starts the runner in its own) and ignores SIGINT, as a background job of a
+# non-interactive shell does, so its whole process tree gets SIGTERM. It leaves no marker.
 gwr_stop_job() {
   [ -n "$gwr_child" ] || return 0
   gwr_job_tree "$gwr_child"

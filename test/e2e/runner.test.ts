@@ -167,39 +167,43 @@ describe('runner: failures', () => {
   }
 });
 
-describe('runner: GWC_RUN_FOREGROUND=1 (its caller signals its process group)', () => {
-  test('the job runs and the marker is written as usual', () => {
-    const dir = jobDir();
-    const result = run([...basicArgs(dir), '--', `echo ran > ${dir}.out`], { GWC_RUN_FOREGROUND: '1' });
-    assert.deepEqual(result, { status: 0, stdout: '', stderr: '' });
-    assert.equal(readFileSync(`${dir}.out`, 'utf8'), 'ran\n');
-    assert.equal(readFileSync(marker(dir), 'utf8'), markerText('fp1', false));
+describe('runner: sourced by a queue (GWC_RUN_LIBRARY=1)', () => {
+  /** Runs sh SCRIPT after sourcing the runner; the script calls gwc_run. */
+  function inLibrary(script: string): RunResult {
+    const text = `set -u\nGWC_RUN_LIBRARY=1\n. ${JSON.stringify(runner)}\n${script}`;
+    const result = spawnSync('sh', ['-c', text], { encoding: 'utf8', env: testEnv(), cwd: base });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  test('sourcing runs nothing; gwc_run returns each job\'s status and the shell goes on', () => {
+    const ok = jobDir();
+    const failing = jobDir();
+    const result = inLibrary(
+      `echo sourced\n` +
+        `gwc_run --dir ${ok} --id a --fp f --config '{}' -- 'exit 0'; echo "ok=$?"\n` +
+        `gwc_run --dir ${failing} --id b --fp f --config '{}' -- 'exit 7'; echo "failed=$?"\n` +
+        `gwc_run --dir relative --id c --fp f --config '{}' -- true; echo "usage=$?"\n` +
+        `gwc_run --dir ${ok} --id a --fp f --config '{}' -- 'exit 9'; echo "done=$?"\n`,
+    );
+    assert.equal(result.stdout, 'sourced\nok=0\nfailed=7\nusage=125\ndone=0\n');
+    assert.equal(existsSync(marker(ok)), true);
+    assert.equal(existsSync(marker(failing)), false);
   });
 
-  test('a failing job leaves no marker and passes its exit code on', () => {
-    const dir = jobDir();
-    const result = run([...basicArgs(dir), '--', 'exit 7'], { GWC_RUN_FOREGROUND: '1' });
-    assert.equal(result.status, 7);
-    assert.equal(existsSync(marker(dir)), false);
-  });
-
-  test('SIGTERM to the group stops runner and job, with no marker', async () => {
+  test('gwc_stop_job from the queue\'s trap stops the whole job; it leaves no marker', () => {
     const dir = jobDir();
     const command = `sleep 30 </dev/null >/dev/null 2>&1 & echo $! > ${dir}.pid; wait`;
-    const child = spawn('sh', [runner, ...basicArgs(dir), '--', command], {
-      env: testEnv({ GWC_RUN_FOREGROUND: '1' }),
-      cwd: base,
-      stdio: 'ignore',
-      detached: true,
-    });
-    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const sleepPid = Number(await waitForFile(`${dir}.pid`));
-    process.kill(-(child.pid as number), 'SIGTERM');
-    assert.equal(await done, 143);
-    await sleep(50);
+    const result = inLibrary(
+      `trap 'gwc_stop_job; echo stopped; exit 143' TERM\n` +
+        `( until [ -s ${dir}.pid ]; do sleep 0.05; done; kill -TERM $$ ) &\n` +
+        `gwc_run --dir ${dir} --id a --fp f --config '{}' -- '${command}'\n`,
+    );
+    assert.equal(result.stdout, 'stopped\n');
+    assert.equal(result.status, 143);
+    const sleepPid = Number(readFileSync(`${dir}.pid`, 'utf8'));
     const survived = isAlive(sleepPid);
     if (survived) process.kill(sleepPid, 'SIGKILL');
-    assert.equal(survived, false, 'the job\'s child got the signal with the group');
+    assert.equal(survived, false, 'the job\'s child was stopped too');
     assert.equal(existsSync(marker(dir)), false);
   });
 });

@@ -1,8 +1,8 @@
 import { WORD_LINE_BREAK, shellQuoteWithTraits, wordTraits } from '../shared/shell-quote.js';
 
 /**
- * Escaping for the tmux target's bash scripts and its job table, where every job is one line
- * that the worker reads with `read -r` and turns back into words with `eval "args=(...)"`.
+ * Escaping for the tmux target's driver (bash) and its job table, where every job is one line
+ * that the worker (sh) reads with `read -r` and turns back into words with `eval "set -- ..."`.
  */
 
 /** A newline or CR inside single quotes, spelled with bash's ANSI-C quoting so the word stays on one line. */
@@ -17,6 +17,22 @@ export function bashLineWord(word: string): string {
   const quoted = shellQuoteWithTraits(word, traits);
   if ((traits & WORD_LINE_BREAK) === 0) return quoted;
   return quoted.replace(/[\n\r]/g, (c) => LINE_BREAKS[c] as string);
+}
+
+/** A newline or CR inside single quotes, spelled as the worker's variables that hold them. */
+const LINE_BREAK_VARIABLES: Readonly<Record<string, string>> = { '\n': `'"$gwc_nl"'`, '\r': `'"$gwc_cr"'` };
+
+/**
+ * One POSIX sh word on a single line, for the job table that the worker (sh) reads with `read -r`
+ * and turns back into words with `eval "set -- ..."`: single-quoted like
+ * {@link shellQuoteWithTraits}, with every newline and CR closing the quote, inserted as
+ * `"$gwc_nl"` / `"$gwc_cr"` (which the worker defines) and the quote reopened.
+ */
+export function shLineWord(word: string): string {
+  const traits = wordTraits(word);
+  const quoted = shellQuoteWithTraits(word, traits);
+  if ((traits & WORD_LINE_BREAK) === 0) return quoted;
+  return quoted.replace(/[\n\r]/g, (c) => LINE_BREAK_VARIABLES[c] as string);
 }
 
 /**

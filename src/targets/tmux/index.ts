@@ -4,7 +4,7 @@ import { createRenderer, type TemplateRenderer } from '../shared/render.js';
 import { runtimeFiles } from '../shared/runtime.js';
 import type { EmittedFile, Target, TargetOptions } from '../target.js';
 import { isQueueJobId, isTmuxQueueName } from './escape.js';
-import { DRIVER_FILE, JOBS_FILE, WORKER_FILE, jobTableChunks, scriptView } from './view-model.js';
+import { DRIVER_FILE, WORKER_FILE, jobTableFiles, scriptView } from './view-model.js';
 
 let renderer: TemplateRenderer | undefined;
 
@@ -39,7 +39,7 @@ export function validateTmux(graph: JobGraph, options: TargetOptions): Diagnosti
 
 /**
  * The tmux target: a driver that starts `--workers` detached tmux sessions, each running a
- * worker that pulls ready jobs from a queue shared through files and flock, and runs them
+ * worker that pulls ready jobs from a queue shared through files (claimed with O_EXCL), and runs them
  * through gwc-run.sh. Results land in job_info/ next to the scripts.
  * @see https://man7.org/linux/man-pages/man1/tmux.1.html
  */
@@ -51,7 +51,7 @@ export const tmuxTarget: Target = {
     return [
       { path: DRIVER_FILE, content: render(DRIVER_FILE, graph, options), executable: true },
       { path: WORKER_FILE, content: render(WORKER_FILE, graph, options), executable: true },
-      { path: JOBS_FILE, content: { [Symbol.iterator]: () => jobTableChunks(graph, options) } },
+      ...jobTableFiles(graph, options),
       ...runtimeFiles(),
     ];
   },

@@ -1,14 +1,20 @@
-import { Buffer } from 'node:buffer';
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
 import { ChunkBuffer } from '../shared/chunks.js';
 import { runnerArgs } from '../shared/runtime.js';
-import type { TargetOptions } from '../target.js';
-import { bashLineWord, commentText } from './escape.js';
+import type { EmittedFile, TargetOptions } from '../target.js';
+import { bashLineWord, commentText, shLineWord } from './escape.js';
 
 /** Files the tmux target emits next to the runner. */
 export const DRIVER_FILE = 'gwc-tmux.sh';
 export const WORKER_FILE = 'gwc-tmux-worker.sh';
-export const JOBS_FILE = 'gwc-tmux-jobs.txt';
+/** The job table's folder: chunk files of {@link TABLE_CHUNK} lines, and the roots file. */
+export const JOBS_DIR = 'gwc-tmux-jobs';
+export const ROOTS_FILE = `${JOBS_DIR}/roots.txt`;
+/**
+ * Jobs per chunk file. A worker holds one chunk in a bash array (read with `mapfile`, no
+ * process): ready jobs mostly follow the table's order, so it seldom reads another.
+ */
+export const TABLE_CHUNK = 1000;
 
 /** What the driver and worker templates need, already quoted for bash. */
 export interface ScriptView {
@@ -22,7 +28,9 @@ export interface ScriptView {
   readonly devices: string;
   /** `GWC_PREAMBLE`'s default as a bash word, '' when none was given. */
   readonly preamble: string;
-  readonly jobsFile: string;
+  readonly jobsDir: string;
+  readonly rootsFile: string;
+  readonly tableChunk: number;
   readonly workerFile: string;
 }
 
@@ -36,21 +44,29 @@ export function scriptView(graph: JobGraph, options: TargetOptions): ScriptView 
     total,
     devices: options.devices.length > 0 ? bashLineWord(options.devices.join(',')) : '',
     preamble: options.preamble !== undefined ? bashLineWord(options.preamble) : '',
-    jobsFile: JOBS_FILE,
+    jobsDir: JOBS_DIR,
+    rootsFile: ROOTS_FILE,
+    tableChunk: TABLE_CHUNK,
     workerFile: WORKER_FILE,
   };
 }
 
+/** The path of chunk file `n` of the job table. */
+export function chunkPath(n: number): string {
+  return `${JOBS_DIR}/${String(n).padStart(6, '0')}.txt`;
+}
+
 /**
- * The job table's first line. Then one line per job, in reverse topological order:
+ * One line per job, in topological order; job `i` is line `i % TABLE_CHUNK` of chunk
+ * `floor(i / TABLE_CHUNK)`:
  *   NDEPS SUCCESSORS ID RUNNER-ARGS...
- * SUCCESSORS is `-` or `OFFSET:NDEPS,...` (the byte offset of each successor's line and how many
- * jobs it waits for), RUNNER-ARGS are bash words. Successors come first in the file, so their
- * offsets are known when a line is written. The last line is `R` and the offsets of the jobs
- * that wait for nothing, in topological order: the queue's first ready jobs.
+ * SUCCESSORS is `-` or `INDEX:NDEPS,...` (each successor's index and how many jobs it waits
+ * for); RUNNER-ARGS are sh words on one line (see {@link shLineWord}).
  */
-export const JOBS_HEADER =
-  '# gwc-tmux job table: NDEPS SUCCESSORS(offset:ndeps,...|-) ID RUNNER-ARGS, last line R ROOT-OFFSETS\n';
+export function jobLine(job: Job, successors: string, graph: JobGraph, options: TargetOptions): string {
+  const words = runnerArgs(job, graph, options).map(shLineWord).join(' ');
+  return `${job.deps.length} ${successors} ${job.id} ${words}\n`;
+}
 
 /** Successor indices of every job (indices into `jobs`), each list in topological order. */
 function successorIndices(jobs: readonly Job[]): number[][] {
@@ -67,33 +83,40 @@ function successorIndices(jobs: readonly Job[]): number[][] {
   return successors;
 }
 
-/** One job's line of the table, given the byte offsets of its successors' lines. */
-export function jobLine(job: Job, successors: string, graph: JobGraph, options: TargetOptions): string {
-  const words = runnerArgs(job, graph, options).map(bashLineWord).join(' ');
-  return `${job.deps.length} ${successors} ${job.id} ${words}\n`;
-}
-
-/** The job table in {@link ChunkBuffer} chunks; a million jobs never sit in one string. */
-export function* jobTableChunks(graph: JobGraph, options: TargetOptions): Generator<string> {
+/** The job table's files: its chunks, then the roots file (the jobs that wait for nothing). */
+export function jobTableFiles(graph: JobGraph, options: TargetOptions): EmittedFile[] {
   const jobs = scheduledJobs(graph);
   const successors = successorIndices(jobs);
-  const offsets = new Array<number>(jobs.length).fill(0);
-  let offset = Buffer.byteLength(JOBS_HEADER);
-  const buffer = new ChunkBuffer();
-  buffer.push(JOBS_HEADER);
-  for (let i = jobs.length - 1; i >= 0; i -= 1) {
-    const job = jobs[i] as Job;
-    const next = successors[i] as number[];
-    const list = next.length ? next.map((k) => `${offsets[k]}:${(jobs[k] as Job).deps.length}`).join(',') : '-';
-    const line = jobLine(job, list, graph, options);
-    offsets[i] = offset;
-    offset += Buffer.byteLength(line);
-    if (buffer.push(line)) yield buffer.take();
+  const files: EmittedFile[] = [];
+  for (let start = 0; start < jobs.length; start += TABLE_CHUNK) {
+    const end = Math.min(start + TABLE_CHUNK, jobs.length);
+    files.push({ path: chunkPath(start / TABLE_CHUNK), content: { [Symbol.iterator]: () => chunkLines(jobs, successors, start, end, graph, options) } });
   }
-  let roots = 'R';
-  jobs.forEach((job, i) => {
-    if (job.deps.length === 0) roots += ` ${offsets[i]}`;
-  });
-  buffer.push(`${roots}\n`);
+  files.push({ path: ROOTS_FILE, content: { [Symbol.iterator]: () => rootLines(jobs) } });
+  return files;
+}
+
+function* chunkLines(
+  jobs: readonly Job[],
+  successors: readonly number[][],
+  start: number,
+  end: number,
+  graph: JobGraph,
+  options: TargetOptions,
+): Generator<string> {
+  const buffer = new ChunkBuffer();
+  for (let i = start; i < end; i += 1) {
+    const next = successors[i] as number[];
+    const list = next.length ? next.map((k) => `${k}:${(jobs[k] as Job).deps.length}`).join(',') : '-';
+    if (buffer.push(jobLine(jobs[i] as Job, list, graph, options))) yield buffer.take();
+  }
+  yield buffer.take();
+}
+
+function* rootLines(jobs: readonly Job[]): Generator<string> {
+  const buffer = new ChunkBuffer();
+  for (let i = 0; i < jobs.length; i += 1) {
+    if ((jobs[i] as Job).deps.length === 0 && buffer.push(`${i}\n`)) yield buffer.take();
+  }
   yield buffer.take();
 }

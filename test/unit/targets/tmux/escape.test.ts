@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { bashLineWord, commentText, isQueueJobId, isTmuxQueueName } from '../../../../src/targets/tmux/escape.js';
+import { bashLineWord, commentText, isQueueJobId, isTmuxQueueName, shLineWord } from '../../../../src/targets/tmux/escape.js';
 import { HOSTILE } from './hostile-values.js';
 
 describe('bashLineWord', () => {
@@ -29,6 +29,34 @@ describe('bashLineWord', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(result.stdout.split('\0').slice(0, -1), HOSTILE);
   });
+});
+
+describe('shLineWord', () => {
+  const CASES: [string, string, string][] = [
+    ['plain', 'predict', 'predict'],
+    ['empty', '', "''"],
+    ['dollar', '$HOME', "'$HOME'"],
+    ['single quote', "it's", "'it'\\''s'"],
+    ['newline', 'a\nb', `'a'"$gwc_nl"'b'`],
+    ['CRLF', 'a\r\nb', `'a'"$gwc_cr"''"$gwc_nl"'b'`],
+    ['tab stays raw inside quotes', 'a\tb', "'a\tb'"],
+  ];
+  for (const [name, input, expected] of CASES) test(name, () => assert.equal(shLineWord(input), expected));
+
+  test('never contains a newline or CR: every job stays one line of the table', () => {
+    for (const value of HOSTILE) assert.doesNotMatch(shLineWord(value), /[\n\r]/);
+  });
+
+  for (const shell of ['sh', 'bash']) {
+    test(`${shell} turns the words back into the exact values (eval into "$@", as the worker does)`, () => {
+      const line = HOSTILE.map(shLineWord).join(' ');
+      const script =
+        "gwc_nl='\n' gwc_cr=$(printf '\\r'); IFS= read -r line; eval \"set -- $line\"; for a do printf '%s' \"$a\"; printf '\\000'; done";
+      const result = spawnSync(shell, ['-c', script], { input: `${line}\n`, encoding: 'utf8', maxBuffer: 1 << 24 });
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(result.stdout.split('\0').slice(0, -1), HOSTILE);
+    });
+  }
 });
 
 describe('names', () => {

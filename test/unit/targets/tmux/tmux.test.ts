@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { Buffer } from 'node:buffer';
 import { describe, test } from 'node:test';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { tmuxTarget, validateTmux } from '../../../../src/targets/tmux/index.js';
-import { JOBS_HEADER, scriptView } from '../../../../src/targets/tmux/view-model.js';
+import { ROOTS_FILE, TABLE_CHUNK, chunkPath, scriptView } from '../../../../src/targets/tmux/view-model.js';
 import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
 import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
 import { assertGolden, fileText } from '../../../helpers/golden.js';
@@ -15,37 +14,38 @@ function fileOf(graph: JobGraph, path: string, options: TargetOptions = fixtureO
   return fileText(file);
 }
 
-/** One parsed line of the job table, with the byte offset it starts at. */
+/** One parsed line of the job table; its index is its place in the table. */
 interface TableLine {
-  readonly offset: number;
+  readonly index: number;
   readonly ndeps: number;
-  readonly successors: readonly { offset: number; ndeps: number }[];
+  readonly successors: readonly { index: number; ndeps: number }[];
   readonly id: string;
 }
 
-/** Parses the job table the way the worker reads it: by byte offsets. */
-function parseTable(table: string): { lines: TableLine[]; roots: number[]; bytes: Buffer } {
-  const bytes = Buffer.from(table, 'utf8');
+/** Parses the job table the way the worker reads it: job i is line i % CHUNK of chunk i / CHUNK. */
+function parseTable(files: readonly EmittedFile[]): { lines: TableLine[]; roots: number[] } {
   const lines: TableLine[] = [];
-  let roots: number[] = [];
-  let offset = Buffer.byteLength(JOBS_HEADER);
-  assert.ok(table.startsWith(JOBS_HEADER));
-  for (const line of table.slice(JOBS_HEADER.length).split('\n').slice(0, -1)) {
-    if (line.startsWith('R')) {
-      roots = line.split(' ').slice(1).map(Number);
-    } else {
-      const [ndeps, successors, id] = line.split(' ') as [string, string, string];
+  for (let n = 0; ; n += 1) {
+    const file = files.find((f) => f.path === chunkPath(n));
+    if (!file) break;
+    const text = fileText(file);
+    const rows = text.split('\n').slice(0, -1);
+    assert.ok(rows.length === TABLE_CHUNK || !files.some((f) => f.path === chunkPath(n + 1)), 'only the last chunk is short');
+    for (const row of rows) {
+      const [ndeps, successors, id] = row.split(' ') as [string, string, string];
       const pairs = successors === '-' ? [] : successors.split(',').map((p) => p.split(':').map(Number) as [number, number]);
-      lines.push({ offset, ndeps: Number(ndeps), successors: pairs.map(([o, n]) => ({ offset: o, ndeps: n })), id });
+      lines.push({ index: lines.length, ndeps: Number(ndeps), successors: pairs.map(([i, k]) => ({ index: i, ndeps: k })), id });
     }
-    offset += Buffer.byteLength(line) + 1;
   }
-  return { lines, roots, bytes };
+  const rootsFile = files.find((f) => f.path === ROOTS_FILE);
+  assert.ok(rootsFile, 'emits the roots file');
+  const roots = fileText(rootsFile).split('\n').slice(0, -1).map(Number);
+  return { lines, roots };
 }
 
 describe('tmux target', () => {
   const options = fixtureOptions({ devices: ['0', '1'], preamble: "source 'venv/bin/activate'\nexport X=1", queueName: 'gwc' });
-  for (const path of ['gwc-tmux.sh', 'gwc-tmux-worker.sh', 'gwc-tmux-jobs.txt']) {
+  for (const path of ['gwc-tmux.sh', 'gwc-tmux-worker.sh', chunkPath(0), ROOTS_FILE]) {
     test(`${path} of the fixture graph matches its golden byte for byte`, () => {
       assertGolden(`tmux/basic/${path}`, fileOf(pipelineGraph(), path, options));
     });
@@ -57,7 +57,8 @@ describe('tmux target', () => {
       [
         ['gwc-tmux.sh', true],
         ['gwc-tmux-worker.sh', true],
-        ['gwc-tmux-jobs.txt', false],
+        [chunkPath(0), false],
+        [ROOTS_FILE, false],
         ['gwc-run.sh', true],
       ],
     );
@@ -67,54 +68,45 @@ describe('tmux target', () => {
     assert.deepEqual(tmuxTarget.runCommand(fixtureOptions()), ['bash', 'gwc-tmux.sh', 'start', '--wait']);
   });
 
-  test('the job table: every offset starts the line of the job it names, with its dependency count', () => {
+  test('the job table: every successor index names the line of that job, with its dependency count', () => {
     const graph = pipelineGraph();
-    const { lines, roots, bytes } = parseTable(fileOf(graph, 'gwc-tmux-jobs.txt'));
-    const byOffset = new Map(lines.map((line) => [line.offset, line]));
-    assert.deepEqual(lines.map((l) => l.id), graph.jobs.map((j) => j.id).reverse(), 'reverse topological order');
+    const { lines, roots } = parseTable(tmuxTarget.emit(graph, fixtureOptions()));
+    assert.deepEqual(lines.map((l) => l.id), graph.jobs.map((j) => j.id), 'topological order');
     for (const line of lines) {
-      assert.equal(bytes.subarray(line.offset, line.offset + line.id.length + 40).toString('utf8').split(' ')[2], line.id);
       const job = graph.jobs.find((j) => j.id === line.id);
       assert.equal(line.ndeps, job?.deps.length);
       const successors = line.successors.map((s) => {
-        const next = byOffset.get(s.offset);
-        assert.ok(next, `offset ${s.offset} starts a line`);
+        const next = lines[s.index];
+        assert.ok(next, `index ${s.index} names a line`);
         assert.equal(s.ndeps, next.ndeps);
         return next.id;
       });
       assert.deepEqual(successors, graph.jobs.filter((j) => j.deps.includes(line.id)).map((j) => j.id));
     }
-    assert.deepEqual(roots.map((o) => byOffset.get(o)?.id), graph.jobs.filter((j) => j.deps.length === 0).map((j) => j.id));
+    assert.deepEqual(roots.map((i) => lines[i]?.id), graph.jobs.filter((j) => j.deps.length === 0).map((j) => j.id));
   });
 
-  test('offsets count bytes, not characters, so non-ASCII commands do not shift them', () => {
-    const graph = fixtureGraph({ root: '/r', workdir: '/w' }, [
-      { id: 'a', node: 'n', command: 'echo Zürich 東京 🎉' },
-      { id: 'b', node: 'n', deps: ['a'], command: 'echo ✓' },
-      { id: 'c', node: 'n', deps: ['a', 'b'] },
-    ]);
-    const { lines, roots, bytes } = parseTable(fileOf(graph, 'gwc-tmux-jobs.txt'));
-    for (const line of lines) assert.ok(bytes.subarray(line.offset).toString('utf8').startsWith(`${line.ndeps} `));
-    const a = lines.find((l) => l.id === 'a') as TableLine;
-    assert.deepEqual(roots, [a.offset]);
-    assert.deepEqual(a.successors.map((s) => s.ndeps), [1, 2]);
-  });
-
-  test('a graph without jobs has an empty roots line and no workers', () => {
+  test('a graph without jobs has no chunk, an empty roots file and no workers', () => {
     const graph = fixtureGraph({ root: '/r', workdir: '/w' }, []);
-    assert.equal(fileOf(graph, 'gwc-tmux-jobs.txt'), `${JOBS_HEADER}R\n`);
+    const files = tmuxTarget.emit(graph, fixtureOptions());
+    assert.equal(files.some((f) => f.path === chunkPath(0)), false);
+    assert.equal(fileText(files.find((f) => f.path === ROOTS_FILE) as EmittedFile), '');
     assert.equal(scriptView(graph, fixtureOptions()).workers, 0);
   });
 
-  test('the job table is re-iterable and streamed in bounded chunks', () => {
-    const specs = Array.from({ length: 3000 }, (_, i) => ({ id: `job_${i}`, node: 'n', ...(i ? { deps: ['job_0'] } : {}) }));
-    const file = tmuxTarget.emit(fixtureGraph({ root: '/r', workdir: '/w' }, specs), fixtureOptions())[2] as EmittedFile;
+  test('a big table is split in chunks of TABLE_CHUNK lines, each re-iterable and streamed in bounded pieces', () => {
+    const specs = Array.from({ length: 2500 }, (_, i) => ({ id: `job_${i}`, node: 'n', ...(i ? { deps: ['job_0'] } : {}) }));
+    const files = tmuxTarget.emit(fixtureGraph({ root: '/r', workdir: '/w' }, specs), fixtureOptions());
+    assert.deepEqual(files.filter((f) => f.path.startsWith('gwc-tmux-jobs/0')).map((f) => f.path), [chunkPath(0), chunkPath(1), chunkPath(2)]);
+    const file = files.find((f) => f.path === chunkPath(0)) as EmittedFile;
     assert.equal(typeof file.content, 'object');
     const first = [...file.content];
     assert.deepEqual([...file.content], first);
-    assert.ok(first.length > 3, `only ${first.length} chunks`);
-    for (const chunk of first.slice(0, -1)) assert.ok(chunk.length < 1 << 17, `chunk of ${chunk.length} characters`);
-    assert.equal(parseTable(first.join('')).lines.length, 3000);
+    for (const chunk of first) assert.ok(chunk.length < 1 << 17, `chunk of ${chunk.length} characters`);
+    const { lines, roots } = parseTable(files);
+    assert.equal(lines.length, 2500);
+    assert.deepEqual(roots, [0]);
+    assert.equal(lines[0]?.successors.length, 2499);
   });
 
   const WORKERS: [string, number, number, number][] = [
