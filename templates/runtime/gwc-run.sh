@@ -11,10 +11,10 @@
 #    through `bash invoke.sh` and write the marker (atomically: a temp file, then mv)
 #    only when it exits 0.
 #
-# A queue that runs many jobs from one sh process (the bash target) sources this file with
-# GWC_RUN_LIBRARY=1 and calls `gwc_run ARGS...` per job: the same steps without a process for
-# the runner. gwc_run returns the exit status below and never exits; the queue's traps call
-# gwc_stop_job.
+# A queue that runs many jobs from one sh process (the bash target, tmux workers) sources this
+# file with GWC_RUN_LIBRARY=1 and calls `gwc_run ARGS...` per job: the same steps without a
+# process for the runner. gwc_run returns the exit status below and never exits; the queue's
+# traps call gwc_stop_job.
 #
 # Environment: GWC_DEVICES (comma list of GPU ids to lease, or `auto`: the GPUs nvidia-smi
 # shows with no process, none when nvidia-smi is missing or fails; empty = no leasing),
