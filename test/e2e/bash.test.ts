@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobGraph } from '../../src/graph/job-graph.js';
 import { bashTarget } from '../../src/targets/bash/index.js';
@@ -20,22 +19,13 @@ import { emitToDisk } from '../helpers/emit-to-disk.js';
 import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fixture-graph.js';
 import { HOSTILE_VALUES } from '../helpers/hostile-values.js';
 import type { RecordedCall } from '../helpers/record-argv.js';
+import { Scratch, logLines, logPipelineSpecs } from '../helpers/scratch.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 
-let base = '';
-let counter = 0;
-before(() => {
-  base = mkdtempSync(join(tmpdir(), 'gwc-bash-'));
-});
-after(() => rmSync(base, { recursive: true, force: true }));
-
-function freshDir(name: string): string {
-  counter += 1;
-  const dir = join(base, `${name}${counter}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const scratch = new Scratch('gwc-bash-');
+const { base } = scratch;
+const freshDir = (name: string): string => scratch.freshDir(name);
 
 /** The environment of a run: nothing inherited that changes the runner, locks in the test dir. */
 function runEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -60,28 +50,13 @@ function emit(graph: JobGraph, options: Partial<TargetOptions> = {}): string {
   return outDir;
 }
 
-const logLines = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
 const state = (outDir: string): Record<string, unknown> => JSON.parse(readFileSync(join(outDir, 'queue_state.json'), 'utf8')) as Record<string, unknown>;
 const infoFiles = (outDir: string, kind: string): string[] => readdirSync(join(outDir, 'job_info', kind)).sort();
 
-/** predict → track → evaluate, 2/4/4 jobs, each appending its id to a log. */
-function pipelineSpecs(log: string, failing?: string, failure = 'exit 1'): FixtureJobSpec[] {
-  const command = (id: string): string => `echo ${id} >> ${log}${id === failing ? `; ${failure}` : ''}`;
-  const specs: FixtureJobSpec[] = [];
-  for (const p of ['p0', 'p1']) specs.push({ id: p, node: 'predict', command: command(p) });
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) specs.push({ id: `${p}${t}`, node: 'track', deps: [p], command: command(`${p}${t}`) });
-  }
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) specs.push({ id: `${p}${t}e`, node: 'evaluate', deps: [`${p}${t}`], command: command(`${p}${t}e`) });
-  }
-  return specs;
-}
-
 function setUpPipeline(failing?: string, failure?: string, options: Partial<TargetOptions> = {}) {
   const root = freshDir('runs');
-  const log = join(base, `log${counter}`);
-  const graph = fixtureGraph({ root, workdir: base }, pipelineSpecs(log, failing, failure));
+  const log = join(base, `log${scratch.counter}`);
+  const graph = fixtureGraph({ root, workdir: base }, logPipelineSpecs(log, { failing, failure }));
   return { graph, outDir: emit(graph, options), log };
 }
 
@@ -130,7 +105,7 @@ describe('bash target, run by bash', () => {
     for (const id of ['p0a', 'p0b', 'p0ae', 'p0be']) assert.equal(existsSync(join(byId.get(id)!.dir, 'job_config.json')), false, `${id} never started`);
 
     writeFileSync(join(outDir, 'job_info/failed/stale.fail'), 'fail');
-    const fixed = fixtureGraph({ root: graph.root, workdir: base }, pipelineSpecs(log));
+    const fixed = fixtureGraph({ root: graph.root, workdir: base }, logPipelineSpecs(log));
     emitToDisk(bashTarget, fixed, fixtureOptions({ outDir }));
     const rerun = runScript(outDir);
     assert.equal(rerun.status, 0, rerun.stderr);
@@ -140,7 +115,7 @@ describe('bash target, run by bash', () => {
 
   test('a current marker passes without running; a stale marker or redo runs the job again', () => {
     const root = freshDir('runs');
-    const log = join(base, `log${counter}`);
+    const log = join(base, `log${scratch.counter}`);
     const specs: FixtureJobSpec[] = [
       { id: 'done1', node: 'n', command: `echo done1 >> ${log}`, status: 'done' },
       { id: 'stale1', node: 'n', command: `echo stale1 >> ${log}`, staleMarker: true },
@@ -199,9 +174,9 @@ describe('bash target: stops', () => {
   /** a → b → slow → d, then e: slow waits to be stopped until the file `go` exists. */
   function slowQueue() {
     const root = freshDir('runs');
-    const log = join(base, `log${counter}`);
-    const pidFile = join(base, `slow${counter}.pid`);
-    const go = join(base, `go${counter}`);
+    const log = join(base, `log${scratch.counter}`);
+    const pidFile = join(base, `slow${scratch.counter}.pid`);
+    const go = join(base, `go${scratch.counter}`);
     const echo = (id: string): string => `echo ${id} >> ${log}`;
     const specs: FixtureJobSpec[] = [
       { id: 'a', node: 'n', command: echo('a') },
@@ -286,7 +261,7 @@ describe('bash target: stops', () => {
 describe('hostile values through bash', () => {
   test('the job argv, job_config.json and invoke.sh arrive byte-identical, under a root full of specials', () => {
     const root = join(freshDir('hostile'), `runs it's "$x" \`y\` #1`);
-    const record = join(base, `record${counter}.json`);
+    const record = join(base, `record${scratch.counter}.json`);
     const command = [process.execPath, RECORDER, record, ...HOSTILE_VALUES].map(shellQuote).join(' ');
     const config = Object.fromEntries(HOSTILE_VALUES.map((value, i) => [`n.k${i}${i % 5 === 0 ? value.slice(0, 9) : ''}`, value]));
     const graph = fixtureGraph({ root, workdir: base }, [{ id: 'job', node: 'n', command, config }]);
@@ -340,7 +315,7 @@ describe('GPU leases under bash', () => {
   });
 
   test('two queues at once on one device never share it', async () => {
-    const lockDir = join(base, `shared-locks${counter}`);
+    const lockDir = join(base, `shared-locks${scratch.counter}`);
     const record = freshDir('leases');
     const queues = [0, 1].map((q) => {
       const specs: FixtureJobSpec[] = [0, 1, 2].map((i) => ({

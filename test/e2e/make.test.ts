@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { JobGraph } from '../../src/graph/job-graph.js';
 import { makeVariableValue, NEWLINE_VARIABLE, EMPTY_VARIABLE } from '../../src/targets/make/escape.js';
 import { makeTarget } from '../../src/targets/make/index.js';
@@ -15,22 +14,13 @@ import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fi
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { HOSTILE_VALUES } from '../helpers/hostile-values.js';
 import { emitToDisk } from '../helpers/emit-to-disk.js';
+import { Scratch, logLines, logPipelineSpecs } from '../helpers/scratch.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 
-let base = '';
-let counter = 0;
-before(() => {
-  base = mkdtempSync(join(tmpdir(), 'gwc-make-'));
-});
-after(() => rmSync(base, { recursive: true, force: true }));
-
-function freshDir(name: string): string {
-  counter += 1;
-  const dir = join(base, `${name}${counter}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const scratch = new Scratch('gwc-make-');
+const { base } = scratch;
+const freshDir = (name: string): string => scratch.freshDir(name);
 
 /** Writes what the target emitted, as the CLI would. */
 function writeEmitted(graph: JobGraph, options: TargetOptions): void {
@@ -46,32 +36,15 @@ function make(outDir: string, args: readonly string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** predict → track → evaluate, 2/4/4 jobs, each appending its id to a log. */
-function pipelineSpecs(log: string, failing?: string): FixtureJobSpec[] {
-  const command = (id: string): string => `echo ${id} >> ${log}${id === failing ? '; exit 1' : ''}`;
-  const specs: FixtureJobSpec[] = [];
-  for (const p of ['p0', 'p1']) specs.push({ id: p, node: 'predict', command: command(p) });
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) specs.push({ id: `${p}${t}`, node: 'track', deps: [p], command: command(`${p}${t}`) });
-  }
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) {
-      specs.push({ id: `${p}${t}e`, node: 'evaluate', deps: [`${p}${t}`], command: command(`${p}${t}e`) });
-    }
-  }
-  return specs;
-}
-
 function setUpPipeline(failing?: string) {
   const root = freshDir('runs');
   const outDir = freshDir('out');
-  const log = join(base, `log${counter}`);
-  const graph = fixtureGraph({ root, workdir: base }, pipelineSpecs(log, failing));
+  const log = join(base, `log${scratch.counter}`);
+  const graph = fixtureGraph({ root, workdir: base }, logPipelineSpecs(log, { failing }));
   writeEmitted(graph, fixtureOptions({ outDir }));
   return { graph, outDir, log };
 }
 
-const logLines = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
 
 describe('make target, run by GNU make', () => {
   test('make -j2 runs every job once, dependencies first, and writes every marker', () => {
@@ -112,7 +85,7 @@ describe('make target, run by GNU make', () => {
   test('a job marked done whose marker is current is not rerun; a to_run job with a stale marker is', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const log = join(base, `log${counter}`);
+    const log = join(base, `log${scratch.counter}`);
     const specs: FixtureJobSpec[] = [
       { id: 'done1', node: 'n', command: `echo done1 >> ${log}`, status: 'done' },
       { id: 'stale1', node: 'n', command: `echo stale1 >> ${log}`, staleMarker: true },
@@ -136,7 +109,7 @@ describe('hostile values through make', () => {
   test('the job argv, job_config.json and invoke.sh arrive byte-identical', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const record = join(base, `record${counter}.json`);
+    const record = join(base, `record${scratch.counter}.json`);
     const command = [process.execPath, RECORDER, record, ...HOSTILE].map(shellQuote).join(' ');
     const config = Object.fromEntries(HOSTILE.map((value, i) => [`n.k${i}${i % 5 === 0 ? value.slice(0, 9) : ''}`, value]));
     const graph = fixtureGraph({ root, workdir: base }, [{ id: 'job', node: 'n', command, config }]);

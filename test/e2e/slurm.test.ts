@@ -6,23 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { JobGraph } from '../../src/graph/job-graph.js';
 import { shellQuote } from '../../src/targets/shared/shell-quote.js';
 import { slurmTarget } from '../../src/targets/slurm/index.js';
 import type { TargetOptions } from '../../src/targets/target.js';
 import { toJson } from '../../src/values/py-format.js';
-import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fixture-graph.js';
+import { fixtureGraph, fixtureOptions } from '../helpers/fixture-graph.js';
 import { copyDemoTo } from '../helpers/demo.js';
 import type { PlanJob } from '../helpers/plan-json.js';
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { runCli } from '../helpers/run-cli.js';
 import { hostileValues } from '../helpers/hostile-values.js';
 import { emitToDisk } from '../helpers/emit-to-disk.js';
+import { Scratch, logLines, logPipelineSpecs } from '../helpers/scratch.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 /** Longest a scenario may take on 2 CPUs; a hung queue fails the test instead of the run. */
@@ -43,16 +43,12 @@ test('a Slurm cluster is up for the end-to-end tests', { skip }, () => {
   assert.ok(up, `sinfo reports "${state}"; scripts/slurm-up.sh should have started Slurm`);
 });
 
-const base = mkdtempSync(join(tmpdir(), 'gwc-slurm-'));
-let counter = 0;
-after(() => rmSync(base, { recursive: true, force: true }));
+const scratch = new Scratch('gwc-slurm-');
+const { base } = scratch;
+const freshDir = (name: string): string => scratch.freshDir(name);
 
-function freshDir(name: string): string {
-  counter += 1;
-  const dir = join(base, `${name}${counter}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+/** The pipeline's evaluate jobs also wait for their predict job: a dependency on two arrays. */
+const FAN_IN = { evaluateNeedsPredict: true } as const;
 
 /** The environment of submit.sh: nothing that changes how the runner behaves. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -84,21 +80,6 @@ function writeEmitted(graph: JobGraph, options: TargetOptions): void {
   emitToDisk(slurmTarget, graph, options);
 }
 
-const logLines = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
-
-/** predict → track → evaluate, 2/4/4 jobs, each appending its id to a log. */
-function pipelineSpecs(log: string, failing?: string): FixtureJobSpec[] {
-  const command = (id: string): string => `echo ${id} >> ${log}${id === failing ? '; exit 3' : ''}`;
-  const specs: FixtureJobSpec[] = [];
-  for (const p of ['p0', 'p1']) specs.push({ id: p, node: 'predict', command: command(p) });
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) specs.push({ id: `${p}${t}`, node: 'track', deps: [p], command: command(`${p}${t}`) });
-  }
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) specs.push({ id: `${p}${t}e`, node: 'evaluate', deps: [`${p}${t}`, p], command: command(`${p}${t}e`) });
-  }
-  return specs;
-}
 
 /** A copy of examples/demo without the runs/ and out/ a local `npm run demo` may have left. */
 function copyDemo(): string {
@@ -155,8 +136,8 @@ describe('slurm target, run by a real Slurm', { skip: up ? false : skip || 'Slur
   test('a failed job cancels its descendants, never leaves them pending; other jobs run', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const log = join(base, `log${counter}`);
-    const graph = fixtureGraph({ root, workdir: base }, pipelineSpecs(log, 'p0'));
+    const log = join(base, `log${scratch.counter}`);
+    const graph = fixtureGraph({ root, workdir: base }, logPipelineSpecs(log, { ...FAN_IN, failing: 'p0', failure: 'exit 3' }));
     writeEmitted(graph, fixtureOptions({ outDir }));
     const { wait } = submitAndWait(outDir);
     assert.equal(wait.status, 1, `wait.sh reports the failure: ${wait.stderr}`);
@@ -171,9 +152,9 @@ describe('slurm target, run by a real Slurm', { skip: up ? false : skip || 'Slur
   test('a rerun after a fix submits only what is not done', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const log = join(base, `log${counter}`);
-    const flag = join(base, `flag${counter}`);
-    const specs = pipelineSpecs(log).map((spec) =>
+    const log = join(base, `log${scratch.counter}`);
+    const flag = join(base, `flag${scratch.counter}`);
+    const specs = logPipelineSpecs(log, FAN_IN).map((spec) =>
       spec.id === 'p0a' ? { ...spec, command: `echo p0a >> ${log}; test -e ${flag}` } : spec,
     );
     const graph = fixtureGraph({ root, workdir: base }, specs);
@@ -190,7 +171,7 @@ describe('slurm target, run by a real Slurm', { skip: up ? false : skip || 'Slur
   test('arrays split at --max-array-size and all of them run', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const log = join(base, `log${counter}`);
+    const log = join(base, `log${scratch.counter}`);
     const specs = Array.from({ length: 7 }, (_, i) => ({ id: `j${i}`, node: 'n', command: `echo j${i} >> ${log}` }));
     const graph = fixtureGraph({ root, workdir: base }, specs);
     writeEmitted(graph, fixtureOptions({ outDir, workers: 1, settings: { maxArraySize: 3 } }));
@@ -227,7 +208,7 @@ describe('hostile values through slurm', { skip: up ? false : skip || 'Slurm is 
   test('the job argv, job_config.json, invoke.sh and the preamble arrive byte-identical', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const record = join(base, `record${counter}.json`);
+    const record = join(base, `record${scratch.counter}.json`);
     const command = [process.execPath, RECORDER, record, ...HOSTILE].map(shellQuote).join(' ');
     const config = Object.fromEntries(HOSTILE.map((value, i) => [`n.k${i}${i % 5 === 0 ? value.slice(0, 9) : ''}`, value]));
     const graph = fixtureGraph({ root, workdir: base }, [{ id: 'job', node: 'n', command, config }]);
@@ -250,7 +231,7 @@ describe('hostile values through slurm', { skip: up ? false : skip || 'Slurm is 
   test('a job that asks for a GPU gets one from Slurm (--gres=gpu:1)', { skip: gpus ? false : 'the Slurm node has no (fake) GPUs' }, () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const record = join(base, `gpu${counter}.json`);
+    const record = join(base, `gpu${scratch.counter}.json`);
     const command = [process.execPath, RECORDER, record].map(shellQuote).join(' ');
     const graph = fixtureGraph({ root, workdir: base }, [{ id: 'gpu', node: 'n', command, resources: { gpus: 1 } }]);
     writeEmitted(graph, fixtureOptions({ outDir }));

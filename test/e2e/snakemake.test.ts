@@ -4,11 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { JobGraph } from '../../src/graph/job-graph.js';
 import { shellQuote } from '../../src/targets/shared/shell-quote.js';
 import { pythonString } from '../../src/targets/snakemake/escape.js';
@@ -19,22 +18,13 @@ import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fi
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { hostileValues } from '../helpers/hostile-values.js';
 import { emitToDisk } from '../helpers/emit-to-disk.js';
+import { Scratch, logLines, logPipelineSpecs } from '../helpers/scratch.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 
-let base = '';
-let counter = 0;
-before(() => {
-  base = mkdtempSync(join(tmpdir(), 'gwc-snakemake-'));
-});
-after(() => rmSync(base, { recursive: true, force: true }));
-
-function freshDir(name: string): string {
-  counter += 1;
-  const dir = join(base, `${name}${counter}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const scratch = new Scratch('gwc-snakemake-');
+const { base } = scratch;
+const freshDir = (name: string): string => scratch.freshDir(name);
 
 /** Writes what the target emitted, as the CLI would. */
 function writeEmitted(graph: JobGraph, options: TargetOptions): void {
@@ -55,32 +45,18 @@ function snakemake(outDir: string, extra: readonly string[] = [], options: Targe
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** predict → track → evaluate, 2/4/4 jobs, each appending its id to a log. */
-function pipelineSpecs(log: string, failing?: string): FixtureJobSpec[] {
-  const command = (id: string): string => `echo ${id} >> ${log}${id === failing ? '; exit 1' : ''}`;
-  const specs: FixtureJobSpec[] = [];
-  for (const p of ['p0', 'p1']) specs.push({ id: p, node: 'predict', command: command(p), resources: { cpus: 1, mem: '100M', time: '00:05:00' } });
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) specs.push({ id: `${p}${t}`, node: 'track', deps: [p], command: command(`${p}${t}`) });
-  }
-  for (const p of ['p0', 'p1']) {
-    for (const t of ['a', 'b']) {
-      specs.push({ id: `${p}${t}e`, node: 'evaluate', deps: [`${p}${t}`], command: command(`${p}${t}e`) });
-    }
-  }
-  return specs;
-}
+/** Resources of the predict jobs: the Snakefile turns them into rule resources. */
+const PREDICT_RESOURCES = { cpus: 1, mem: '100M', time: '00:05:00' };
 
 function setUpPipeline(failing?: string) {
   const root = freshDir('runs');
   const outDir = freshDir('out');
-  const log = join(base, `log${counter}`);
-  const graph = fixtureGraph({ root, workdir: base }, pipelineSpecs(log, failing));
+  const log = join(base, `log${scratch.counter}`);
+  const graph = fixtureGraph({ root, workdir: base }, logPipelineSpecs(log, { failing, predictResources: PREDICT_RESOURCES }));
   writeEmitted(graph, fixtureOptions({ outDir }));
   return { graph, outDir, log };
 }
 
-const logLines = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
 
 describe('snakemake target, run by snakemake 7.21', () => {
   test('snakemake -j 2 runs every job once, dependencies first, and writes every marker; again: nothing to do', () => {
@@ -117,7 +93,7 @@ describe('snakemake target, run by snakemake 7.21', () => {
   test('a done job with a current marker is not rerun; stale and redo jobs run once per compile', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const log = join(base, `log${counter}`);
+    const log = join(base, `log${scratch.counter}`);
     const specs: FixtureJobSpec[] = [
       { id: 'done1', node: 'n', command: `echo done1 >> ${log}`, status: 'done' },
       { id: 'stale1', node: 'n', command: `echo stale1 >> ${log}`, staleMarker: true },
@@ -162,7 +138,7 @@ describe('the Slurm profile on a real cluster', () => {
   test('snakemake --profile profiles/slurm submits every job with sbatch; again: nothing to do', { skip: slurmSkipReason() }, () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const log = join(base, `log${counter}`);
+    const log = join(base, `log${scratch.counter}`);
     const specs: FixtureJobSpec[] = [
       { id: 's0', node: 'first', command: `echo s0 >> ${log}`, resources: { cpus: 1, mem: '100M', time: '00:05:00' } },
       { id: 's1', node: 'second', deps: ['s0'], command: `echo s1 >> ${log}` },
@@ -187,7 +163,7 @@ describe('hostile values through snakemake', () => {
   test('the job argv, environment, job_config.json and invoke.sh arrive byte-identical', () => {
     const root = freshDir('runs');
     const outDir = freshDir('out');
-    const record = join(base, `record${counter}.json`);
+    const record = join(base, `record${scratch.counter}.json`);
     const command = [process.execPath, RECORDER, record, ...HOSTILE].map(shellQuote).join(' ');
     const config = Object.fromEntries(HOSTILE.map((value, i) => [`n.k${i}${i % 5 === 0 ? value.slice(0, 9) : ''}`, value]));
     const graph = fixtureGraph({ root, workdir: base }, [{ id: 'job', node: 'n', command, config }]);

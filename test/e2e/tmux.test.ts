@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobGraph } from '../../src/graph/job-graph.js';
 import { shellQuote } from '../../src/targets/shared/shell-quote.js';
@@ -20,34 +20,26 @@ import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fi
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { HOSTILE } from '../unit/targets/tmux/hostile-values.js';
 import { emitToDisk } from '../helpers/emit-to-disk.js';
+import { Scratch } from '../helpers/scratch.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 const SOCKET = `gwc-test-${process.pid}`;
 /** A guard so a hung queue fails the test instead of the suite; no test measures time. */
 const GUARD_MS = 180_000;
 
-let base = '';
-let counter = 0;
-before(() => {
-  base = mkdtempSync(join(tmpdir(), 'gwc-tmux-'));
-});
-after(() => {
+// Sessions left by a failed test end before their dir is removed.
+const scratch = new Scratch('gwc-tmux-', () => {
   for (const name of tmux('list-sessions', '-F', '#{session_name}').stdout.split('\n').filter(Boolean)) {
     tmux('kill-session', '-t', `=${name}`);
   }
-  rmSync(base, { recursive: true, force: true });
 });
+const { base } = scratch;
 
 function tmux(...args: string[]) {
   return spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: driverEnv() });
 }
 
-function freshDir(name: string): string {
-  counter += 1;
-  const dir = join(base, `${name}${counter}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const freshDir = (name: string): string => scratch.freshDir(name);
 
 /** Writes what the target emitted, as the CLI would. */
 function writeEmitted(graph: JobGraph, options: TargetOptions): void {
@@ -121,7 +113,7 @@ function setUpQueue(specs: readonly (Omit<FixtureJobSpec, 'command'> & { behavio
     done: join(dir, 'done.log'),
     go: join(dir, 'go'),
     pids: join(dir, 'pids'),
-    name: `q${counter}`,
+    name: `q${scratch.counter}`,
   };
   mkdirSync(q.pids);
   const command = (id: string, behaviour: Behaviour = 'ok'): string => {
@@ -313,7 +305,7 @@ describe('tmux with --devices', () => {
       { id: 'cpu', node: 'n', command: `echo "cpu [$CUDA_VISIBLE_DEVICES]" >> ${log}` },
     ]);
     const outDir = join(dir, 'out');
-    writeEmitted(graph, fixtureOptions({ outDir, devices: ['7'], queueName: `gpus${counter}`, workers: 2 }));
+    writeEmitted(graph, fixtureOptions({ outDir, devices: ['7'], queueName: `gpus${scratch.counter}`, workers: 2 }));
     const result = driver(outDir, ['start', '--wait']);
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const events = lines(log).filter((l) => !l.startsWith('cpu'));
@@ -391,11 +383,11 @@ describe('hostile values through tmux', () => {
     const config = Object.fromEntries(HOSTILE.map((value, i) => [`n.k${i}${i % 5 === 0 ? value.slice(0, 9) : ''}`, value]));
     const graph = fixtureGraph({ root: join(dir, "runs 'r'"), workdir: dir }, [{ id: 'job', node: 'n', command, config }]);
     const preamble = "GWC_TEST_PRE=' lead # $HOME \\ %s'\n export GWC_TEST_PRE # ends with \\";
-    const queueName = `hostile${counter}`;
+    const queueName = `hostile${scratch.counter}`;
     writeEmitted(graph, fixtureOptions({ outDir, preamble, devices: ['0'], queueName }));
 
     // A server started with another environment: jobs must still see the driver's.
-    const keeper = spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', `keeper${counter}`, 'sleep 600'], {
+    const keeper = spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', `keeper${scratch.counter}`, 'sleep 600'], {
       env: driverEnv({ GWC_DEVICES: 'from-the-server', GWC_TEST_PRE: 'from-the-server' }),
     });
     assert.equal(keeper.status, 0, String(keeper.stderr));
@@ -421,7 +413,7 @@ describe('hostile values through tmux', () => {
       const again = JSON.parse(readFileSync(record, 'utf8')) as RecordedCall;
       assert.deepEqual(again.env, { CUDA_VISIBLE_DEVICES: null, GWC_PREAMBLE: '', GWC_DEVICES: '', GWC_TEST_PRE: null });
     } finally {
-      tmux('kill-session', '-t', `=keeper${counter}`);
+      tmux('kill-session', '-t', `=keeper${scratch.counter}`);
     }
   });
 });
