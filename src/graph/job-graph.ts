@@ -45,6 +45,16 @@ export interface Job {
   readonly preds: readonly string[];
   /** Ids of the scheduled jobs this job waits for, sorted. */
   readonly deps: readonly string[];
+  /** The direct predecessor jobs, in the order of {@link preds}. */
+  readonly predecessors: readonly Job[];
+  /** The jobs of {@link deps}, in the same order. */
+  readonly depJobs: readonly Job[];
+  /**
+   * {@link predecessors}' lineages merged: every transitive predecessor, in topological
+   * order of their nodes, then by id. A job with one predecessor shares that job's array
+   * (its lineage), so the array may be used as a cache key.
+   */
+  readonly ancestors: readonly Job[];
   /** The node's final config (the values its command receives), in argv order. */
   readonly final: ValueMap;
   /** The exact shell command (executable plus quoted arguments), as written to invoke.sh. */

@@ -36,6 +36,8 @@ export interface JobInit extends Pick<Job, 'id' | 'algoId' | 'dir' | 'redo' | 's
   readonly firstRow: number;
 }
 
+const NO_JOBS: readonly JobRecord[] = Object.freeze([]);
+
 const REDO = 1;
 const STALE_MARKER = 2;
 
@@ -141,19 +143,27 @@ export class JobRecord implements Job {
   /** The direct predecessor jobs. */
   predJobs(): readonly JobRecord[] {
     const preds = this.#preds;
-    return preds === undefined ? [] : preds instanceof JobRecord ? [preds] : preds;
+    return preds === undefined ? NO_JOBS : preds instanceof JobRecord ? [preds] : preds;
+  }
+
+  get predecessors(): readonly JobRecord[] {
+    return this.predJobs();
   }
 
   get preds(): readonly string[] {
     return this.predJobs().map((job) => job.id);
   }
 
+  get depJobs(): readonly JobRecord[] {
+    const preds = this.#preds;
+    if (preds === undefined || !this.scheduled) return NO_JOBS;
+    if (preds instanceof JobRecord) return preds.scheduled ? [preds] : NO_JOBS;
+    const jobs = preds.filter((job) => job.scheduled);
+    return jobs.length < 2 ? jobs : jobs.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
   get deps(): readonly string[] {
-    if (!this.scheduled) return [];
-    const ids = this.predJobs()
-      .filter((job) => job.scheduled)
-      .map((job) => job.id);
-    return ids.length < 2 ? ids : ids.sort();
+    return this.depJobs.map((job) => job.id);
   }
 
   get marker(): string {

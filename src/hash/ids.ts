@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ValueMap } from '../values/value.js';
-import { hashDataPrefix, type HashBase } from './ubelt-hash.js';
+import { hashDataPrefix, memoizedHashPrefix, type HashBase } from './ubelt-hash.js';
 
 /**
  * How ids are made and laid out.
@@ -29,9 +29,13 @@ export function condenser(typeName: string, profile: HashProfile): (config: Valu
   return (config) => prefix + hashDataPrefix(config, base, length);
 }
 
-/** The `<node>_algo_id` and `<node>_id` condensers of a node. */
+/**
+ * The `<node>_algo_id` and `<node>_id` condensers of a node. Algo ids are remembered:
+ * a node's own config repeats across the rows of a sweep, its process id does not.
+ */
 export function nodeIdMakers(nodeName: string, profile: HashProfile): { algoId: (algo: ValueMap) => string; processId: (depends: ValueMap) => string } {
-  return { algoId: condenser(`${nodeName}_algo_id`, profile), processId: condenser(`${nodeName}_id`, profile) };
+  const { base, length } = HASH_FORMAT[profile];
+  return { algoId: memoizedHashPrefix(`${nodeName}_algo_id_`, base, length), processId: condenser(`${nodeName}_id`, profile) };
 }
 
 /** `<node>_algo_id_<hash>` of the node's algo config; it does not depend on the DAG. */

@@ -345,3 +345,24 @@ export function hashData(data: Value, base: HashBase): string {
 export function hashDataPrefix(data: Value, base: HashBase, length: number): string {
   return convertHexBasePrefix(digestHex(data), base, length);
 }
+
+/**
+ * `prefix` plus {@link hashDataPrefix}, remembered by the bytes the data serializes
+ * to. In a sweep a node's own config repeats across rows (every upstream combination
+ * meets the same values), so most of its ids are found by their bytes instead of
+ * being hashed again. At most `limit` ids are kept: past that the memo starts over.
+ */
+export function memoizedHashPrefix(prefix: string, base: HashBase, length: number, limit = 1 << 16): (data: Value) => string {
+  const ids = new Map<string, string>();
+  return (data) => {
+    const stream = fill(data, false);
+    const key = stream.bytes.toString('latin1', 0, stream.length);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = prefix + convertHexBasePrefix(crypto.hash('sha512', stream.view(), 'hex'), base, length);
+      if (ids.size >= limit) ids.clear();
+      ids.set(key, id);
+    }
+    return id;
+  };
+}

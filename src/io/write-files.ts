@@ -17,7 +17,7 @@ export function outDirProblem(outDir: string): string | undefined {
 const WRITE_BUFFER_BYTES = 1 << 20;
 
 /** Writes `length` bytes of `buffer`; a write may take fewer than asked. */
-function writeAll(fd: number, buffer: Buffer, length: number): void {
+function writeAll(fd: number, buffer: Uint8Array, length: number): void {
   for (let done = 0; done < length; ) done += writeSync(fd, buffer, done, length - done);
 }
 
@@ -28,11 +28,17 @@ function writeContent(path: string, content: EmittedFile['content']): void {
       writeSync(fd, content);
       return;
     }
-    // Chunks are encoded straight into one reused 1 MiB buffer: one copy per byte, few syscalls.
+    // Text chunks are encoded into one reused 1 MiB buffer; byte chunks are written as they are.
     const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
     let used = 0;
     for (const chunk of content) {
-      if (used + 3 * chunk.length > buffer.length) {
+      if (typeof chunk !== 'string') {
+        if (used > 0) writeAll(fd, buffer, used);
+        used = 0;
+        writeAll(fd, chunk, chunk.length);
+        continue;
+      }
+      if (used > 0 && used + 3 * chunk.length > buffer.length) {
         writeAll(fd, buffer, used);
         used = 0;
       }

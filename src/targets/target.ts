@@ -1,8 +1,11 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JobGraph } from '../graph/job-graph.js';
 
+/** A piece of a file: text, or text already encoded as UTF-8. */
+export type Chunk = string | Uint8Array;
+
 /** File content: a string, or chunks produced on demand so huge artifacts never sit in one string. */
-export type FileContent = string | Iterable<string>;
+export type FileContent = string | Iterable<Chunk>;
 
 /** One emitted file; `path` is relative to the output directory. */
 export interface EmittedFile {

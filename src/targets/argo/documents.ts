@@ -2,7 +2,7 @@ import type { Job, JobGraph } from '../../graph/job-graph.js';
 import type { TemplateRenderer } from '../shared/render.js';
 import { runnerArgs } from '../shared/runtime.js';
 import { shellJoin } from '../shared/shell-quote.js';
-import type { TargetOptions } from '../target.js';
+import type { Chunk, TargetOptions } from '../target.js';
 import { ChunkBuffer } from '../shared/chunks.js';
 import { JOB_TABLE_BUDGET } from './limits.js';
 import { padded } from './names.js';
@@ -45,7 +45,7 @@ function dependencyLine(names: readonly string[]): string {
  * arguments, keyed by task name), then its workflow. The workflow comes last because
  * it mounts the tables, whose number is known only once the arguments were measured.
  */
-export function* partDocuments(context: EmitContext, partIndex: number, kind: 'Workflow' | 'WorkflowTemplate'): Generator<string> {
+export function* partDocuments(context: EmitContext, partIndex: number, kind: 'Workflow' | 'WorkflowTemplate'): Generator<Chunk> {
   const { plan, graph, options } = context;
   const part = plan.parts[partIndex] as PartPlan;
   const partName = context.names.parts[partIndex] as string;
@@ -96,7 +96,7 @@ function workflowFrame(context: EmitContext, partIndex: number, kind: string, st
 }
 
 /** The part's `main` DAG (one task per chunk) and one DAG template per chunk (one task per job). */
-function* dagChunks(context: EmitContext, part: PartPlan, buffer: ChunkBuffer): Generator<string> {
+function* dagChunks(context: EmitContext, part: PartPlan, buffer: ChunkBuffer): Generator<Chunk> {
   const { plan, names } = context;
   buffer.push('  - name: main\n    dag:\n      tasks:\n');
   for (let c = part.firstChunk; c < part.endChunk; c += 1) {

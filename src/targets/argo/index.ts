@@ -2,7 +2,7 @@ import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { JobGraph } from '../../graph/job-graph.js';
 import { createRenderer, readTemplateFile, type TemplateRenderer } from '../shared/render.js';
 import { RUNNER_FILE, runtimeFiles } from '../shared/runtime.js';
-import type { EmittedFile, Target, TargetOptions } from '../target.js';
+import type { Chunk, EmittedFile, Target, TargetOptions } from '../target.js';
 import { parentDocument, partDocuments, type EmitContext } from './documents.js';
 import { MAX_BASE_NAME, MAX_TEMPLATES } from './limits.js';
 import { DNS_LABEL, DNS_SUBDOMAIN } from './names.js';
@@ -123,7 +123,7 @@ function runnerDocument(options: TargetOptions, name: string, render: TemplateRe
   });
 }
 
-function lazy(make: () => Iterable<string>): Iterable<string> {
+function lazy(make: () => Iterable<Chunk>): Iterable<Chunk> {
   return { [Symbol.iterator]: () => make()[Symbol.iterator]() };
 }
 

@@ -1,17 +1,9 @@
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
 import { ChunkBuffer } from '../shared/chunks.js';
-import { MARKER_NAME, runnerArgs, runnerEnvironment } from '../shared/runtime.js';
-import { WORD_LINE_BREAK, wordTraits } from '../shared/shell-quote.js';
-import type { TargetOptions } from '../target.js';
-import {
-  EMPTY_VARIABLE,
-  NEWLINE_VARIABLE,
-  RECIPE_CONTROL_PRELUDE,
-  makeCommentText,
-  makeVariableValue,
-  recipeWord,
-  recipeWordWithTraits,
-} from './escape.js';
+import { MARKER_NAME, runnerEnvironment } from '../shared/runtime.js';
+import type { Chunk, TargetOptions } from '../target.js';
+import { EMPTY_VARIABLE, NEWLINE_VARIABLE, makeCommentText, makeVariableValue } from './escape.js';
+import { ROOT_REF, RecipeWriter, type RootPaths } from './recipe.js';
 
 /** The Makefile's frame (everything before the job rules), pre-escaped for the template. */
 export interface MakefileFrame {
@@ -26,22 +18,14 @@ export interface MakefileFrame {
   readonly nodes: readonly string[];
 }
 
-/** What every job rule needs: the scheduled jobs (also by id) and the root prefix. */
-export interface RuleContext {
+/** What every job rule needs: the scheduled jobs, the root prefix and the recipe writer. */
+export interface RuleContext extends RootPaths {
   readonly graph: JobGraph;
-  readonly options: TargetOptions;
   readonly jobs: readonly Job[];
-  /** The root without a trailing slash (`''` for `/`). */
-  readonly rootPrefix: string;
-  /** {@link rootPrefix} plus `/`: what paths under the root start with. */
-  readonly rootSlash: string;
-  /** Scheduled jobs by id; a dependency's marker is derived when its rule needs it. */
-  readonly scheduled: ReadonlyMap<string, Job>;
+  readonly recipes: RecipeWriter;
+  /** Upstream job → its marker as a prerequisite (asked once per dependent job). */
+  readonly prerequisites: Map<Job, string>;
 }
-
-const ROOT_REF = '$(ROOT)';
-/** Make's directory of the rule's target: the job dir, since the target is `<dir>/.gwc-done`. */
-const JOB_DIR_REF = '$(@D)';
 
 /** Builds the frame's view model. */
 export function makefileFrame(graph: JobGraph, options: TargetOptions): MakefileFrame {
@@ -59,13 +43,11 @@ export function makefileFrame(graph: JobGraph, options: TargetOptions): Makefile
   };
 }
 
-/** The rule context of a graph: marker paths by job id, for prerequisites. */
+/** The rule context of a graph. */
 export function ruleContext(graph: JobGraph, options: TargetOptions): RuleContext {
-  const jobs = scheduledJobs(graph);
-  const scheduled = new Map<string, Job>();
-  for (const job of jobs) scheduled.set(job.id, job);
   const prefix = rootPrefix(graph.root);
-  return { graph, options, jobs, rootPrefix: prefix, rootSlash: `${prefix}/`, scheduled };
+  const root = { rootPrefix: prefix, rootSlash: `${prefix}/` };
+  return { graph, jobs: scheduledJobs(graph), ...root, recipes: new RecipeWriter(graph, options, root), prerequisites: new Map() };
 }
 
 function rootPrefix(root: string): string {
@@ -73,46 +55,14 @@ function rootPrefix(root: string): string {
 }
 
 /** A path as a make target or prerequisite, shortened through `$(ROOT)`. */
-export function makePath(path: string, context: RuleContext): string {
+export function makePath(path: string, context: RootPaths): string {
   return path.startsWith(context.rootSlash) ? ROOT_REF + path.slice(context.rootPrefix.length) : path;
 }
 
-/**
- * A runner argument in a recipe. Paths in the job dir are shortened through `$(@D)`
- * and other paths under the root through `$(ROOT)`; both expand to make-safe text.
- */
-function runnerWord(word: string, jobDir: string | undefined, context: RuleContext): string {
-  if (jobDir !== undefined) {
-    if (word === jobDir) return JOB_DIR_REF;
-    if (word.startsWith(jobDir) && word.charCodeAt(jobDir.length) === SLASH) {
-      return JOB_DIR_REF + recipeWord(word.slice(jobDir.length));
-    }
-  }
-  if (word.startsWith(context.rootSlash)) return ROOT_REF + recipeWord(word.slice(context.rootPrefix.length));
-  return recipeWord(word);
-}
-
-const SLASH = '/'.charCodeAt(0);
-
-function isMarkerOf(marker: string, dir: string): boolean {
-  return marker.length === dir.length + 1 + MARKER_NAME.length && marker.startsWith(dir) && marker.endsWith(`/${MARKER_NAME}`);
-}
-
-/** The recipe line of one job: `@set -- <runner args>; $(GWC_RUN)`. */
-export function jobRecipe(job: Job, context: RuleContext): string {
-  const args = runnerArgs(job, context.graph, context.options);
-  const separator = args.indexOf('--');
-  // `$(@D)` is the job dir only when the target is the usual `<dir>/.gwc-done`.
-  const jobDir = isMarkerOf(job.marker, job.dir) ? job.dir : undefined;
-  let prelude = '';
-  const words = new Array<string>(args.length);
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    const traits = wordTraits(arg);
-    if (traits & WORD_LINE_BREAK) prelude = RECIPE_CONTROL_PRELUDE;
-    words[i] = i < separator ? runnerWord(arg, jobDir, context) : recipeWordWithTraits(arg, traits);
-  }
-  return `\t@${prelude}set -- ${words.join(' ')}; $(GWC_RUN)\n`;
+function prerequisite(dep: Job, context: RuleContext): string {
+  let path = context.prerequisites.get(dep);
+  if (path === undefined) context.prerequisites.set(dep, (path = makePath(dep.marker, context)));
+  return path;
 }
 
 /**
@@ -120,15 +70,11 @@ export function jobRecipe(job: Job, context: RuleContext): string {
  * jobs whose marker is stale also depend on FORCE, since their marker file exists.
  */
 export function jobRule(job: Job, context: RuleContext): string {
-  const prerequisites = job.deps.map((id) => {
-    const marker = context.scheduled.get(id)?.marker;
-    if (marker === undefined) throw new Error(`internal: job ${job.id} depends on unscheduled job ${id}`);
-    return makePath(marker, context);
-  });
-  if (job.redo || job.staleMarker) prerequisites.push('FORCE');
-  const target = makePath(job.marker, context);
-  const head = prerequisites.length ? `${target}: ${prerequisites.join(' ')}` : `${target}:`;
-  return `\n${head}\n${jobRecipe(job, context)}`;
+  const marker = job.marker;
+  let head = makePath(marker, context) + ':';
+  for (const dep of job.depJobs) head += ` ${prerequisite(dep, context)}`;
+  if (job.redo || job.staleMarker) head += ' FORCE';
+  return `\n${head}\n${context.recipes.recipe(job, marker)}`;
 }
 
 /** Scheduled jobs grouped by node, each group in topological order. */
@@ -148,7 +94,7 @@ function jobsByNode(jobs: readonly Job[]): Map<string, Job[]> {
  * makes its job dirs. Chunks rather than one string per rule keep a million-job file
  * cheap to stream.
  */
-export function* ruleChunks(context: RuleContext): Generator<string> {
+export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   const buffer = new ChunkBuffer();
   buffer.push('\n# one rule per job: its done marker, made by the runner\n');
   for (const job of context.jobs) {

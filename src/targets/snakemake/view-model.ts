@@ -1,7 +1,7 @@
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
 import { chunked } from '../shared/chunks.js';
 import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
-import type { TargetOptions } from '../target.js';
+import type { Chunk, TargetOptions } from '../target.js';
 import { ID_WILDCARD_REGEX, pythonCommentText, pythonString, ruleNames } from './escape.js';
 import { ruleResources } from './resources.js';
 
@@ -119,8 +119,8 @@ export function snakefileView(graph: JobGraph, options: TargetOptions): Snakefil
  * Both list the scheduled jobs in topological order.
  */
 export interface JobTables {
-  readonly argvLines: Iterable<string>;
-  readonly jobLines: Iterable<string>;
+  readonly argvLines: Iterable<Chunk>;
+  readonly jobLines: Iterable<Chunk>;
 }
 
 export function jobTables(graph: JobGraph, options: TargetOptions): JobTables {

@@ -1,7 +1,7 @@
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
 import { ChunkBuffer } from '../shared/chunks.js';
 import { runnerArgs } from '../shared/runtime.js';
-import type { EmittedFile, TargetOptions } from '../target.js';
+import type { Chunk, EmittedFile, TargetOptions } from '../target.js';
 import { bashLineWord, commentText, shLineWord } from './escape.js';
 
 /** Files the tmux target emits next to the runner. */
@@ -103,7 +103,7 @@ function* chunkLines(
   end: number,
   graph: JobGraph,
   options: TargetOptions,
-): Generator<string> {
+): Generator<Chunk> {
   const buffer = new ChunkBuffer();
   for (let i = start; i < end; i += 1) {
     const next = successors[i] as number[];
@@ -113,7 +113,7 @@ function* chunkLines(
   yield buffer.take();
 }
 
-function* rootLines(jobs: readonly Job[]): Generator<string> {
+function* rootLines(jobs: readonly Job[]): Generator<Chunk> {
   const buffer = new ChunkBuffer();
   for (let i = 0; i < jobs.length; i += 1) {
     if ((jobs[i] as Job).deps.length === 0 && buffer.push(`${i}\n`)) yield buffer.take();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, test } from 'node:test';
 import { convertHexBase } from '../../../src/hash/base-convert.js';
-import { hashData, hashDataPrefix, ubeltSerialize, UnhashableValueError } from '../../../src/hash/ubelt-hash.js';
+import { hashData, hashDataPrefix, memoizedHashPrefix, ubeltSerialize, UnhashableValueError } from '../../../src/hash/ubelt-hash.js';
 import { markUnordered, type Value } from '../../../src/values/value.js';
 
 /**
@@ -293,5 +293,38 @@ describe('serialization details', () => {
   test('values ubelt cannot hash throw UnhashableValueError', () => {
     const bad: unknown[] = [{ k: undefined }, { k: [1n, undefined] }, { k: () => 1 }, { k: Symbol('s') }, { k: 'lone \ud800 surrogate' }];
     for (const data of bad) assert.throws(() => hashData(data as Value, 36), UnhashableValueError);
+  });
+});
+
+describe('memoized id prefixes', () => {
+  const CONFIGS: Value[] = [
+    { p: 1 },
+    { p: 1.0000001 },
+    { p: true },
+    { p: '1' },
+    { p: null },
+    { p: [1, 2] },
+    { p: 1, q: 'x' },
+    { q: 'x', p: 1 },
+    { p: 'ä✓' },
+    {},
+  ];
+
+  test('give what hashing each config gives, asked once or many times, past the memo limit', () => {
+    const memo = memoizedHashPrefix('n_algo_id_', 36, 12, 3);
+    for (let round = 0; round < 3; round++) {
+      for (const config of CONFIGS) assert.equal(memo(config), `n_algo_id_${hashDataPrefix(config, 36, 12)}`, JSON.stringify(config));
+    }
+  });
+
+  test('a repeated config gets the same string back', () => {
+    const memo = memoizedHashPrefix('x_', 16, 8);
+    assert.equal(memo({ p: 1 }), memo({ p: 1 }));
+    assert.notEqual(memo({ p: 1 }), memo({ p: true }));
+  });
+
+  test('a value that cannot be hashed is refused every time, never remembered', () => {
+    const memo = memoizedHashPrefix('x_', 36, 12);
+    for (let i = 0; i < 2; i++) assert.throws(() => memo({ p: '\ud800' }), UnhashableValueError);
   });
 });

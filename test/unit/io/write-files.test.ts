@@ -73,6 +73,14 @@ describe('writeOutDir', () => {
     assert.equal(readFileSync(join(out, 'empty.txt'), 'utf8'), '');
   });
 
+  test('text and byte chunks mixed are written in their order, non-ASCII included', () => {
+    const out = freshOut();
+    const pieces = ['ä-', Buffer.from('bytes ✓ '), 'text\n', Buffer.from('x'.repeat(300_000)), 'é', Buffer.from('')];
+    writeOutDir(out, [{ path: 'mixed.txt', content: pieces }]);
+    const want = pieces.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
+    assert.equal(readFileSync(join(out, 'mixed.txt'), 'utf8'), want);
+  });
+
   test('replaces an earlier output as a whole: no stale file, no staging dir left', () => {
     const out = freshOut();
     writeOutDir(out, [{ path: 'old.txt', content: 'old' }, { path: 'keep.txt', content: 'v1' }]);

@@ -3,10 +3,10 @@ import { describe, test } from 'node:test';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { bashCommentText, bashWord, isBashSafeId } from '../../../../src/targets/bash/escape.js';
 import { bashTarget, validateBash } from '../../../../src/targets/bash/index.js';
-import { CHUNK_CHARS } from '../../../../src/targets/shared/chunks.js';
+import { CHUNK_BYTES } from '../../../../src/targets/shared/chunks.js';
 import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
 import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
-import { assertGolden, fileText } from '../../../helpers/golden.js';
+import { assertGolden, chunksText, fileText } from '../../../helpers/golden.js';
 
 function scriptOf(graph: JobGraph, options: TargetOptions = fixtureOptions()): string {
   const file = bashTarget.emit(graph, options).find((f) => f.path === 'run.sh') as EmittedFile;
@@ -80,9 +80,10 @@ describe('bash target', () => {
     const first = [...file.content];
     assert.deepEqual([...file.content], first);
     assert.ok(first.length > 3, `only ${first.length} chunks`);
-    for (const chunk of first) assert.ok(chunk.length < 2 * CHUNK_CHARS, `chunk of ${chunk.length} characters`);
-    assert.equal(first.join('').match(/^gwc_job /gm)?.length, 3000);
-    assert.ok(first.join('').endsWith('\n# ----\ngwc_finish\n'));
+    for (const chunk of first) assert.ok(chunk.length <= CHUNK_BYTES, `chunk of ${chunk.length} bytes`);
+    const text = chunksText(first);
+    assert.equal(text.match(/^gwc_job /gm)?.length, 3000);
+    assert.ok(text.endsWith('\n# ----\ngwc_finish\n'));
   });
 
   test('emits the script (executable) and the runner', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CHUNK_BYTES } from '../../../../src/targets/shared/chunks.js';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { tmuxTarget, validateTmux } from '../../../../src/targets/tmux/index.js';
 import { ROOTS_FILE, TABLE_CHUNK, chunkPath, scriptView } from '../../../../src/targets/tmux/view-model.js';
@@ -102,7 +103,7 @@ describe('tmux target', () => {
     assert.equal(typeof file.content, 'object');
     const first = [...file.content];
     assert.deepEqual([...file.content], first);
-    for (const chunk of first) assert.ok(chunk.length < 1 << 17, `chunk of ${chunk.length} characters`);
+    for (const chunk of first) assert.ok(chunk.length <= CHUNK_BYTES, `chunk of ${chunk.length} bytes`);
     const { lines, roots } = parseTable(files);
     assert.equal(lines.length, 2500);
     assert.deepEqual(roots, [0]);

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { GraphSettings } from '../../../../src/compile.js';
+import { scheduledJobs, type JobGraph } from '../../../../src/graph/job-graph.js';
+import { RecipeWriter, wordByWordRecipe, type RootPaths } from '../../../../src/targets/make/recipe.js';
+import type { TargetOptions } from '../../../../src/targets/target.js';
+import { compileText } from '../../../helpers/compile-text.js';
+import { fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
+import { HOSTILE_VALUES } from '../../../helpers/hostile-values.js';
+
+const CHAIN = `nodes:
+  predict:
+    command: python -m predict
+    group: pred
+    inputs: {dataset: data/test.json}
+    outputs: {heatmaps: heat.json, extra: sub/extra.json}
+    primary_output: heatmaps
+    params: {window: 8, note: x}
+    perf_params: {workers: 2}
+    resources: {gpus: 1}
+  track:
+    command: python -m track
+    inputs: {heatmaps: {from: predict.heatmaps}}
+    outputs: {sites: sites.json}
+    params: {thresh: 0.5}
+  evaluate:
+    command: python -m evaluate
+    group: eval/deep
+    inputs:
+      sites: {from: track.sites}
+      truth: {same_as: predict.dataset}
+    outputs: {metrics: .}
+`;
+
+const FAN_IN = `nodes:
+  a:
+    command: run a
+    outputs: {out: a.txt}
+    params: {p: 0}
+  b:
+    command: run b
+    outputs: {out: b.txt}
+    params: {q: 0}
+  join:
+    command: run join
+    inputs: {parts: {from: [a.out, b.out]}}
+    outputs: {out: j.txt}
+`;
+
+function quoted(values: readonly string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+}
+
+function graphOf(pipeline: string, grid: string, settings: Partial<GraphSettings> = {}): JobGraph {
+  const built = compileText(pipeline, grid, settings);
+  assert.ok(built.value, built.diagnostics.map((d) => d.message).join('\n'));
+  return built.value;
+}
+
+function rootOf(graph: JobGraph): RootPaths {
+  const prefix = graph.root.replace(/\/+$/, '');
+  return { rootPrefix: prefix, rootSlash: `${prefix}/` };
+}
+
+const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
+  ['the fixture graph', () => pipelineGraph(), {}],
+  ['a chain with several outputs, a GPU, groups and a shared input', () => graphOf(CHAIN, 'predict.window: [1, 2]\ntrack.thresh: [0.1, 0.2, 0.3]\n'), {}],
+  ['the chain without links', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2]\n'), { enableLinks: false }],
+  ['hostile values, line breaks included', () => graphOf(CHAIN, `predict.note: ${quoted(HOSTILE_VALUES)}\n`), {}],
+  ['an output path set by the grid, with a line break', () => graphOf(CHAIN, `predict.extra: ["/tmp/x y/e.json", "/tmp/a\\nb.json"]\n`), {}],
+  ['a fan-in', () => graphOf(FAN_IN, 'a.p: [1, 2]\nb.q: [3, 4]\n'), {}],
+  ['redo', () => graphOf(CHAIN, 'track.thresh: [0.1]\ntrack.__enabled__: redo\n'), {}],
+  ['the root is /', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2]\n', { root: '/' }), {}],
+  ['a workdir with a line break', () => graphOf(CHAIN, 'track.thresh: [0.1]\n', { workdir: '/srv/w\nx' }), {}],
+];
+
+describe('make recipes from cached pieces', () => {
+  for (const [name, graphFn, overrides] of CASES) {
+    test(`equal the word-by-word recipes: ${name}`, () => {
+      const graph = graphFn();
+      const options = fixtureOptions(overrides);
+      const root = rootOf(graph);
+      const writer = new RecipeWriter(graph, options, root);
+      const jobs = scheduledJobs(graph);
+      assert.ok(jobs.length > 0);
+      for (const job of jobs) assert.equal(writer.recipe(job), wordByWordRecipe(job, graph, options, root), job.id);
+    });
+  }
+});
