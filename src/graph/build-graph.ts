@@ -7,7 +7,7 @@ import { toJson } from '../values/py-format.js';
 import type { Value, ValueMap } from '../values/value.js';
 import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
-import { JobRecord, type JobStage, type StatusDecision } from './job.js';
+import { JobRecord, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
 import type { Router } from './routing.js';
 
@@ -142,7 +142,9 @@ export class GraphBuilder {
   /** Per node, the nodes whose jobs it can read from in a row (links and grid references). */
   readonly #upstream: readonly (readonly number[])[];
   readonly #makers: readonly NodeMakers[];
-  readonly #lastPerfKeys = new Map<NodeMakers, readonly string[]>();
+  readonly #lastConfigKeys = new Map<NodeMakers, ConfigKeys>();
+  /** Per node position, its last job made: the next one may share parts with it. */
+  readonly #lastJob: (JobRecord | undefined)[] = [];
   #previous: { readonly routed: readonly RoutedValue[][]; readonly slots: readonly RowSlot[] } | undefined;
   #rows = 0;
 
@@ -154,6 +156,7 @@ export class GraphBuilder {
     this.#stats = pipeline.nodes.map(() => ({ rows: 0, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
     this.#upstream = pipeline.nodes.map((node) => this.#upstreamOf(node));
     this.#makers = pipeline.nodes.map((node, i) => nodeMakers(node, i, options));
+    this.#configureContext = { row: this.#context, router: router };
   }
 
   #upstreamOf(node: PipelineNode): number[] {
@@ -195,26 +198,37 @@ export class GraphBuilder {
     return perNode;
   }
 
+  /** The jobs of the row being added, by node position; what {@link #context} reads. */
+  #slots: RowSlot[] = [];
+  readonly #context: RowContext = {
+    outputPath: (ref: OutputRef) => this.#slotOf(ref.node).job.outputPath(ref.output),
+    inputValue: (node: string, input: string) => this.#slotOf(node).inputs.get(input) ?? null,
+  };
+
+  readonly #configureContext: { readonly row: RowContext; readonly router: Router };
+
+  #slotOf(name: string): RowSlot {
+    return this.#slots[this.#position.get(name) as number] as RowSlot;
+  }
+
   addRow(row: ValueMap): void {
     const rowIndex = this.#rows++;
     const routed = this.#split(row);
     const slots: RowSlot[] = [];
-    const slotOf = (name: string): RowSlot => slots[this.#position.get(name) as number] as RowSlot;
-    const ctx: RowContext = {
-      outputPath: (ref: OutputRef) => slotOf(ref.node).job.outputPath(ref.output),
-      inputValue: (node: string, input: string) => slotOf(node).inputs.get(input) ?? null,
-    };
-    this.#pipeline.nodes.forEach((node, i) => {
+    this.#slots = slots;
+    const nodes = this.#pipeline.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as PipelineNode;
       const reused = this.#reusable(i, routed[i] ?? [], slots);
       if (reused) {
         reused.job.addRow(rowIndex);
         (this.#stats[i] as NodeStats).rows += 1;
         slots.push(reused);
-        return;
+        continue;
       }
-      const configured = configureNode(node, routed[i] ?? [], { row: ctx, router: this.#router });
-      slots.push(this.#jobFor(node, configured, configured.preds.map(slotOf), rowIndex));
-    });
+      const configured = configureNode(node, routed[i] ?? [], this.#configureContext);
+      slots.push(this.#jobFor(node, configured, configured.preds.map((name) => this.#slotOf(name)), rowIndex));
+    }
     this.#previous = { routed, slots };
   }
 
@@ -269,37 +283,33 @@ export class GraphBuilder {
     const decision = decideStatus({ node: node.name, enabled: enabledState, preds, probe, skipExisting: this.#options.skipExisting });
     if (decision.status === 'disabled' || decision.status === 'skipped') args.stats.reasons.add(decision.reason);
     const predJobs = preds.length === 1 ? [(preds[0] as RowSlot).job] : [...new Set(preds.map((p) => p.job))];
-    const job = new JobRecord({
-      id,
-      stage: makers.stage,
-      algoId: args.algoId,
-      dir,
-      decision,
-      redo: enabledState === 'redo',
-      staleMarker: probe === 'stale',
-      predJobs,
-      final: finalConfig(configured, outputs),
-      algo: configured.algo,
-      perfKeys: this.#perfKeys(makers, configured.perf),
-      rowOptions: configured.rowOptions,
-      firstRow: args.rowIndex,
-    });
+    const job = new JobRecord(
+      {
+        id,
+        stage: makers.stage,
+        algoId: args.algoId,
+        dir,
+        decision,
+        redo: enabledState === 'redo',
+        staleMarker: probe === 'stale',
+        predJobs,
+        final: finalConfig(configured, outputs),
+        configKeys: this.#configKeys(makers, configured),
+        rowOptions: configured.rowOptions,
+        firstRow: args.rowIndex,
+      },
+      this.#lastJob[makers.stage.position],
+    );
+    this.#lastJob[makers.stage.position] = job;
     this.#jobs.set(id, job);
     this.#order.push(job);
     return job;
   }
 
-  /** The perf keys of a job, shared with the node's previous job when they are the same (they nearly always are). */
-  #perfKeys(makers: NodeMakers, perf: ReadonlyMap<string, Value>): readonly string[] {
-    const last = this.#lastPerfKeys.get(makers);
-    if (last && last.length === perf.size) {
-      let i = 0;
-      let same = true;
-      for (const key of perf.keys()) if (key !== last[i++]) same = false;
-      if (same) return last;
-    }
-    const keys = [...perf.keys()];
-    this.#lastPerfKeys.set(makers, keys);
+  /** The config keys of a job, shared with the node's previous job when they are the same (they nearly always are). */
+  #configKeys(makers: NodeMakers, configured: ConfiguredNode): ConfigKeys {
+    const keys = configKeysOf(makers.stage.node.name, Object.keys(configured.algo), configured.perf.keys(), this.#lastConfigKeys.get(makers));
+    this.#lastConfigKeys.set(makers, keys);
     return keys;
   }
 

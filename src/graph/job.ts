@@ -30,13 +30,70 @@ export interface JobInit extends Pick<Job, 'id' | 'algoId' | 'dir' | 'redo' | 's
   readonly decision: StatusDecision;
   /** The direct predecessor jobs (data, shared inputs, ordering), without repeats. */
   readonly predJobs: readonly JobRecord[];
-  /** What the algo id hashes; with the perf keys, the job's part of job_config.json. */
-  readonly algo: ValueMap;
-  readonly perfKeys: readonly string[];
+  /** The keys of its part of job_config.json; their values are in `final`. */
+  readonly configKeys: ConfigKeys;
   readonly firstRow: number;
 }
 
+/**
+ * The keys of a job's own part of job_config.json: its algo keys (what the algo id
+ * hashes), then its perf keys. Jobs of one node nearly always have the same keys, so
+ * they share one object (see {@link configKeysOf}).
+ */
+export interface ConfigKeys {
+  readonly algo: readonly string[];
+  readonly perf: readonly string[];
+  /** `"<node>.<key>": ` for each algo key, then each perf key: the JSON member heads. */
+  readonly memberHeads: readonly string[];
+}
+
+/** The {@link ConfigKeys} of a node's job, `last` itself when its keys are the same. */
+export function configKeysOf(node: string, algo: readonly string[], perf: Iterable<string>, last: ConfigKeys | undefined): ConfigKeys {
+  const perfKeys = [...perf];
+  if (last && sameKeys(last.algo, algo) && sameKeys(last.perf, perfKeys)) return last;
+  const memberHeads = [...algo, ...perfKeys].map((key) => `${JSON.stringify(`${node}.${key}`)}: `);
+  return { algo, perf: perfKeys, memberHeads };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const NO_JOBS: readonly JobRecord[] = Object.freeze([]);
+
+/** What the jobs of a node nearly all share; one object for a run of equal ones keeps a million jobs small. */
+interface JobKind {
+  readonly stage: JobStage;
+  readonly decision: StatusDecision;
+  /** {@link REDO} and {@link STALE_MARKER} bits. */
+  readonly flags: number;
+  readonly configKeys: ConfigKeys;
+  readonly rowOptions: RowOptions;
+}
+
+function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
+  const flags = (init.redo ? REDO : 0) | (init.staleMarker ? STALE_MARKER : 0);
+  if (
+    previous &&
+    previous.stage === init.stage &&
+    previous.decision === init.decision &&
+    previous.flags === flags &&
+    previous.configKeys === init.configKeys &&
+    previous.rowOptions === init.rowOptions
+  ) {
+    return previous;
+  }
+  return { stage: init.stage, decision: init.decision, flags, configKeys: init.configKeys, rowOptions: init.rowOptions };
+}
+
+/** Text and lists a job keeps for its descendants (see {@link JobRecord}). */
+interface UpstreamCache {
+  lineage?: readonly JobRecord[];
+  members?: string;
+  lineageMembers?: string;
+}
 
 const REDO = 1;
 const STALE_MARKER = 2;
@@ -77,67 +134,62 @@ export class JobRecord implements Job {
   readonly algoId: string;
   readonly dir: string;
   readonly final: ValueMap;
-  readonly rowOptions: RowOptions;
-  readonly #stage: JobStage;
-  readonly #decision: StatusDecision;
+  /** Stage, status, flags, config keys and row options: shared with the node's previous job when equal. */
+  readonly #kind: JobKind;
   /** {@link REDO} and {@link STALE_MARKER} bits. */
-  readonly #flags: number;
-  readonly #algo: ValueMap;
-  readonly #perfKeys: readonly string[];
   /** One row number, or all of them once a second row configures the job (most jobs have one). */
   #rows: number | number[];
   /** Direct predecessors: one job (most jobs, in a chain), several, or none. */
   readonly #preds: JobRecord | readonly JobRecord[] | undefined;
-  #lineageCache: readonly JobRecord[] | undefined;
-  #membersCache: string | undefined;
-  #lineageMembersCache: string | undefined;
+  /** What descendants ask for, made on first request: most jobs have none and never get one. */
+  #upstream: UpstreamCache | undefined;
 
-  constructor(init: JobInit) {
+  /** `previous`: the node's job made before this one, whose shared parts this one may reuse. */
+  constructor(init: JobInit, previous?: JobRecord) {
     this.id = init.id;
     this.algoId = init.algoId;
     this.dir = init.dir;
     this.final = init.final;
-    this.rowOptions = init.rowOptions;
-    this.#stage = init.stage;
-    this.#decision = init.decision;
-    this.#flags = (init.redo ? REDO : 0) | (init.staleMarker ? STALE_MARKER : 0);
+    this.#kind = kindOf(init, previous === undefined ? undefined : previous.#kind);
     this.#preds = init.predJobs.length === 0 ? undefined : init.predJobs.length === 1 ? init.predJobs[0] : init.predJobs;
-    this.#algo = init.algo;
-    this.#perfKeys = init.perfKeys;
     this.#rows = init.firstRow;
   }
 
+  get rowOptions(): RowOptions {
+    return this.#kind.rowOptions;
+  }
+
   get node(): string {
-    return this.#stage.node.name;
+    return this.#kind.stage.node.name;
   }
 
   get fingerprint(): string {
-    return this.#stage.fingerprint;
+    return this.#kind.stage.fingerprint;
   }
 
   get status(): JobStatus {
-    return this.#decision.status;
+    return this.#kind.decision.status;
   }
 
   get reason(): string {
-    return this.#decision.reason;
+    return this.#kind.decision.reason;
   }
 
   get scheduled(): boolean {
-    return this.#decision.scheduled;
+    return this.#kind.decision.scheduled;
   }
 
   /** Whether its results will exist once the artifacts ran; dependents of a job that won't are skipped. */
   get willExist(): boolean {
-    return this.#decision.willExist;
+    return this.#kind.decision.willExist;
   }
 
   get redo(): boolean {
-    return (this.#flags & REDO) !== 0;
+    return (this.#kind.flags & REDO) !== 0;
   }
 
   get staleMarker(): boolean {
-    return (this.#flags & STALE_MARKER) !== 0;
+    return (this.#kind.flags & STALE_MARKER) !== 0;
   }
 
   /** The direct predecessor jobs. */
@@ -171,7 +223,7 @@ export class JobRecord implements Job {
   }
 
   get resources(): Resources {
-    return this.#stage.node.resources;
+    return this.#kind.stage.node.resources;
   }
 
   /** The path of one output (its final config value: the default path or the grid's override). */
@@ -180,7 +232,7 @@ export class JobRecord implements Job {
   }
 
   get outputs(): Readonly<Record<string, string>> {
-    return Object.fromEntries([...this.#stage.node.outputs.keys()].map((name) => [name, this.outputPath(name)]));
+    return Object.fromEntries([...this.#kind.stage.node.outputs.keys()].map((name) => [name, this.outputPath(name)]));
   }
 
   /** Records another grid row that configures this same job. */
@@ -194,7 +246,7 @@ export class JobRecord implements Job {
   }
 
   get command(): string {
-    return renderCommand(this.#stage.node, this.final);
+    return renderCommand(this.#kind.stage.node, this.final);
   }
 
   /**
@@ -209,13 +261,14 @@ export class JobRecord implements Job {
     if (preds instanceof JobRecord) return preds.#lineage();
     const seen = new Map<string, JobRecord>();
     for (const pred of preds) for (const job of pred.#lineage()) seen.set(job.id, job);
-    return [...seen.values()].sort((a, b) => a.#stage.position - b.#stage.position || (a.id < b.id ? -1 : 1));
+    return [...seen.values()].sort((a, b) => a.#kind.stage.position - b.#kind.stage.position || (a.id < b.id ? -1 : 1));
   }
 
   /** This job's ancestors and itself, cached because descendants ask for it. */
   #lineage(): readonly JobRecord[] {
-    this.#lineageCache ??= [...this.ancestors, this];
-    return this.#lineageCache;
+    const cache = (this.#upstream ??= {});
+    cache.lineage ??= [...this.ancestors, this];
+    return cache.lineage;
   }
 
   get ancestorDirs(): readonly string[] {
@@ -225,18 +278,24 @@ export class JobRecord implements Job {
   /** This job's resolved params (algo then perf), keyed `<node>.<param>`. */
   ownConfig(): [string, Value][] {
     const node = this.node;
-    const entries: [string, Value][] = Object.keys(this.#algo).map((k) => [`${node}.${k}`, this.#algo[k] as Value]);
-    for (const k of this.#perfKeys) entries.push([`${node}.${k}`, this.final[k] ?? null]);
+    const { algo, perf } = this.#kind.configKeys;
+    // `final` holds every algo value (it is written last there) and every perf value.
+    const entries: [string, Value][] = algo.map((k) => [`${node}.${k}`, this.final[k] as Value]);
+    for (const k of perf) entries.push([`${node}.${k}`, this.final[k] ?? null]);
     return entries;
   }
 
   /** {@link ownConfig} as JSON members (`"a.p": 1, …`), cached when a descendant asks. */
   #configMembers(cache: boolean): string {
-    if (this.#membersCache !== undefined) return this.#membersCache;
-    const members = this.ownConfig()
-      .map(([k, v]) => `${JSON.stringify(k)}: ${toJson(v)}`)
-      .join(', ');
-    if (cache) this.#membersCache = members;
+    const cached = this.#upstream?.members;
+    if (cached !== undefined) return cached;
+    const { algo, perf, memberHeads } = this.#kind.configKeys;
+    let members = '';
+    for (let i = 0; i < memberHeads.length; i++) {
+      const value = i < algo.length ? (this.final[algo[i] as string] as Value) : (this.final[perf[i - algo.length] as string] ?? null);
+      members += `${i === 0 ? '' : ', '}${memberHeads[i] as string}${toJson(value)}`;
+    }
+    if (cache) (this.#upstream ??= {}).members = members;
     return members;
   }
 
@@ -259,8 +318,9 @@ export class JobRecord implements Job {
 
   /** JSON members of the configs of this job's lineage (ancestors, then itself), cached for successors. */
   #lineageMembers(): string {
-    this.#lineageMembersCache ??= this.#membersWith(this.#configMembers(true));
-    return this.#lineageMembersCache;
+    const cache = (this.#upstream ??= {});
+    cache.lineageMembers ??= this.#membersWith(this.#configMembers(true));
+    return cache.lineageMembers;
   }
 
   get links(): readonly JobLink[] {
