@@ -12,12 +12,18 @@ export const ATTEMPT_NAME = '.gwc-attempt';
  */
 export function diskProbe(): JobProbe {
   const listings = new Map<string, ReadonlySet<string>>();
+  // Jobs come in runs of one node: the last listing is nearly always the one asked for.
+  let lastParent: string | undefined;
+  let lastNames: ReadonlySet<string> = new Set();
   const listing = (parent: string): ReadonlySet<string> => {
+    if (parent === lastParent) return lastNames;
     let names = listings.get(parent);
     if (!names) {
       names = existsSync(parent) ? new Set(readdirSync(parent)) : new Set();
       listings.set(parent, names);
     }
+    lastParent = parent;
+    lastNames = names;
     return names;
   };
   return ({ dir, fingerprint, outputs }): ProbeResult => {
