@@ -3,8 +3,8 @@
  * 1M jobs to each target and prints jobs/s, peak RSS and artifact size.
  * Each size runs in its own process, so peak RSS is that size's own.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,22 @@ function dirSize(dir: string): number {
   );
 }
 
+/**
+ * What reading the emitted Makefile costs GNU make itself: `make -q` (no recipe runs;
+ * every marker is missing, so it only reads the file and walks the graph). Peak RSS
+ * comes from GNU time when it is installed.
+ */
+function timeMakeRead(outDir: string): { seconds: number; peakMiB?: number } {
+  const hasTime = existsSync('/usr/bin/time');
+  const started = process.hrtime.bigint();
+  const run = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', 'make', '-q'], { cwd: outDir, encoding: 'utf8', maxBuffer: 1 << 20 })
+    : spawnSync('make', ['-q'], { cwd: outDir, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const kib = hasTime ? Number(run.stderr.trim().split('\n').pop()) : NaN;
+  return Number.isFinite(kib) ? { seconds, peakMiB: kib / 1024 } : { seconds };
+}
+
 /** One measurement, in this process. */
 function measure(size: string, target: TargetName): void {
   const counts = SIZES[size] as readonly number[];
@@ -63,6 +79,7 @@ function measure(size: string, target: TargetName): void {
   if (!emitted.value) throw new Error(`bench emit failed: ${emitted.diagnostics.map((d) => d.message).join('; ')}`);
   writeOutDir(options.outDir, emitted.value);
   const finished = process.hrtime.bigint();
+  const makeReads = target === 'make' ? timeMakeRead(options.outDir) : undefined;
   const result = {
     size,
     target,
@@ -72,6 +89,7 @@ function measure(size: string, target: TargetName): void {
     seconds: Number(finished - started) / 1e9,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     artifactMiB: dirSize(options.outDir) / 2 ** 20,
+    ...(makeReads ? { makeReads } : {}),
   };
   rmSync(work, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -86,6 +104,7 @@ interface Result {
   seconds: number;
   peakRssMiB: number;
   artifactMiB: number;
+  makeReads?: { seconds: number; peakMiB?: number };
 }
 
 function printRow(r: Result): void {
@@ -98,13 +117,15 @@ function printRow(r: Result): void {
     Math.round(r.jobs / r.seconds).toLocaleString('en-US').padStart(10),
     r.peakRssMiB.toFixed(0).padStart(8),
     r.artifactMiB.toFixed(1).padStart(9),
+    r.makeReads ? r.makeReads.seconds.toFixed(2).padStart(11) : '',
+    r.makeReads?.peakMiB !== undefined ? r.makeReads.peakMiB.toFixed(0).padStart(9) : '',
   ];
   process.stdout.write(`${cells.join('  ')}\n`);
 }
 
 function parent(targets: readonly string[], sizes: readonly string[]): void {
   const self = fileURLToPath(import.meta.url);
-  process.stdout.write(`target     size       jobs  graph s  total s      jobs/s  peak MiB  artifact MiB\n`);
+  process.stdout.write(`target     size       jobs  graph s  total s      jobs/s  peak MiB  artifact MiB  make -q s  make MiB\n`);
   for (const target of targets) {
     for (const size of sizes) {
       const out = execFileSync(process.execPath, ['--max-old-space-size=4096', self, '--one', size, target], { encoding: 'utf8', maxBuffer: 1 << 20 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
@@ -66,6 +66,38 @@ describe('make target, run by GNU make', () => {
     assert.equal(second.status, 0, second.stderr);
     assert.equal(logLines(log).length, 10);
     assert.equal(second.stdout + second.stderr, "make: Nothing to be done for 'all'.\n", 'make itself finds every marker up to date');
+  });
+
+  test('job dirs are made once per node behind a stamp; a Makefile with other jobs makes theirs again', () => {
+    const root = freshDir('runs');
+    const log = join(base, `log${scratch.counter}`);
+    const specs = logPipelineSpecs(log);
+    const firstOut = freshDir('out');
+    const firstSpecs = specs.filter((s) => s.node === 'predict' || s.id === 'p0a' || s.id === 'p0b');
+    writeEmitted(fixtureGraph({ root, workdir: base }, firstSpecs), fixtureOptions({ outDir: firstOut }));
+    assert.equal(make(firstOut, ['-j2']).status, 0);
+    const stamps = (node: string): string[] => readdirSync(join(root, node)).filter((name) => name.startsWith('.gwc-dirs-'));
+    assert.equal(stamps('track').length, 1);
+    const graph = fixtureGraph({ root, workdir: base }, specs);
+    const secondOut = freshDir('out');
+    writeEmitted(graph, fixtureOptions({ outDir: secondOut }));
+    const second = make(secondOut, ['-j2']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(stamps('track').length, 2, 'the longer job list has a stamp of its own');
+    for (const node of ['predict', 'evaluate']) assert.equal(stamps(node).length, 1, `${node}: the same job list, the same stamp`);
+    assert.deepEqual(logLines(log).sort(), graph.jobs.map((j) => j.id).sort(), 'every job ran once');
+  });
+
+  test('a job whose dir went after its node\'s stamp was made runs again and gets its dir back', () => {
+    const { graph, outDir, log } = setUpPipeline();
+    assert.equal(make(outDir, ['-j2']).status, 0);
+    const gone = graph.jobs.find((j) => j.id === 'p1a') as (typeof graph.jobs)[number];
+    rmSync(gone.dir, { recursive: true });
+    const again = make(outDir, ['-j2']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.ok(existsSync(gone.marker), 'the runner made the dir and the marker');
+    // Its dependent's recipe runs too (a newer prerequisite), but the runner finds that job's marker valid.
+    assert.deepEqual(logLines(log).slice(10), ['p1a']);
   });
 
   test('make <node> runs that node and what it needs, nothing downstream', () => {

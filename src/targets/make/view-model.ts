@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
 import { ChunkBuffer } from '../shared/chunks.js';
 import { MARKER_NAME, runnerEnvironment } from '../shared/runtime.js';
@@ -105,30 +106,62 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   for (const node of context.graph.nodes) {
     const jobs = groups.get(node.name) ?? [];
     const markers = `GWC_MARKERS_${node.name}`;
+    const ids = new JobListHash();
     buffer.push(`\n${markers} :=`);
     for (const job of jobs) {
+      ids.add(job.id);
       if (buffer.push(` \\\n  ${makePath(job.marker, context)}`)) yield buffer.take();
     }
     buffer.push(`\n${node.name}: $(${markers})\n`);
-    if (jobs.length > 0) buffer.push(nodeDirsRules(node.name, markers));
+    const first = jobs[0];
+    if (first !== undefined) buffer.push(nodeDirsRules(node.name, markers, makePath(dirsStamp(first.dir, ids.digest()), context)));
   }
   yield buffer.take();
 }
 
+/** A short hash of a node's job ids, added in batches: one crypto call per few thousand jobs. */
+class JobListHash {
+  readonly #hash = createHash('sha256');
+  #batch = '';
+
+  add(id: string): void {
+    this.#batch += `${id}\n`;
+    if (this.#batch.length > 1 << 16) this.#flush();
+  }
+
+  digest(): string {
+    this.#flush();
+    return this.#hash.digest('hex').slice(0, 12);
+  }
+
+  #flush(): void {
+    this.#hash.update(this.#batch);
+    this.#batch = '';
+  }
+}
+
+/**
+ * The stamp that says a node's job dirs were made: in the node's folder (beside the
+ * job dirs, so it goes when they go), named after the node's job list, so a Makefile
+ * with other jobs makes their dirs again.
+ */
+function dirsStamp(jobDir: string, jobListHash: string): string {
+  return `${jobDir.slice(0, jobDir.lastIndexOf('/'))}/.gwc-dirs-${jobListHash}`;
+}
+
 const NODE_SECTION_COMMENT = `
-# one target per node: make <node> runs its jobs. A job waits for its directory, and one
-# recipe per node makes all that are missing with one mkdir (a process per job costs about
-# as much as a short job; on failure each runner makes its own). Needs GNU make >= 4.3.
+# one target per node: make <node> runs its jobs. Before a node's first job, one recipe
+# makes all its missing job dirs with one mkdir and leaves a stamp (a process per job
+# costs about as much as a short job). The stamp is only a shortcut: a runner whose dir
+# is missing makes it. The recipe never fails, so a job never waits on it in vain.
 `;
 
-/** The rules that make the missing job dirs of a node's markers (listed in variable MARKERS). */
-function nodeDirsRules(node: string, markers: string): string {
-  const dirs = `GWC_DIRS_${node}`;
+/** The rules that make the missing job dirs of a node's markers (listed in variable MARKERS) once. */
+function nodeDirsRules(node: string, markers: string, stamp: string): string {
   const list = `.gwc-dirs-${node}`;
   return (
-    `${dirs} := $(patsubst %/${MARKER_NAME},%,$(${markers}))\n` +
-    `$(${markers}): %/${MARKER_NAME}: | %\n` +
-    `$(${dirs}) &:\n` +
-    `\t@$(file >${list},$(${dirs}))xargs -r mkdir -p -- <${list} 2>/dev/null; rm -f ${list}\n`
+    `$(${markers}): | ${stamp}\n` +
+    `${stamp}:\n` +
+    `\t@$(file >${list},$(patsubst %/${MARKER_NAME},%,$(${markers})))xargs -r mkdir -p -- <${list} 2>/dev/null; rm -f ${list}; : 2>/dev/null >$@ || :\n`
   );
 }
