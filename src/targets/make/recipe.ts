@@ -61,6 +61,17 @@ export function wordByWordRecipe(job: Job, graph: JobGraph, options: TargetOptio
   return `\t@${prelude}set -- ${words.join(' ')}; $(GWC_RUN)\n`;
 }
 
+/**
+ * What the jobs under one upstream job share in one node: their `--see-also` words and
+ * their `.pred/` link. From the second such job on, a make variable holds the text.
+ */
+interface SharedUpstream {
+  readonly seeAlso: string;
+  readonly predLink: string;
+  /** `$(GWC_UP_<n>)` once defined. */
+  reference?: string;
+}
+
 /** The two `--link` words a job gets per predecessor, less what names the job itself. */
 interface LinkPieces {
   /** `--link $(@D)/.pred/<node>/<id>=<target>`: the same for every job of one node. */
@@ -89,6 +100,11 @@ export class RecipeWriter {
   readonly #seeAlso = new Map<readonly Job[], string>();
   /** Node name → upstream job → the link pieces of that node's jobs under it. */
   readonly #links = new Map<string, Map<Job, LinkPieces>>();
+  /** Node name → upstream job → what that node's jobs under it share. */
+  readonly #shared = new Map<string, Map<Job, SharedUpstream>>();
+  /** Variable definitions made since the last {@link takeDefinitions}. */
+  #definitions = '';
+  #variables = 0;
   /** ` --workdir <dir> --`, the same for every job. */
   readonly #tail: string;
   readonly #workdirHasLineBreak: boolean;
@@ -129,12 +145,58 @@ export class RecipeWriter {
       `\t@set -- --dir ${JOB_DIR_REF} --id ${recipeWord(job.id)} --fp ${this.#fingerprintWord(job.fingerprint)}` +
       ` --config ${recipeWordWithTraits(config, configTraits)}` +
       outputs +
-      this.#seeAlsoText(job.ancestors) +
-      (this.#options.enableLinks ? this.#linkText(job) : '') +
+      this.#upstreamText(job) +
       (gpus > 0 ? ` --gpus ${gpus}` : '') +
       (job.redo ? ' --redo' : '') +
       `${this.#tail} ${recipeWordWithTraits(command, commandTraits)}; $(GWC_RUN)\n`
     );
+  }
+
+  /**
+   * Lines `GWC_UP_<n> = <text>` that recipes written since the last call refer to;
+   * they go before the rule. A recursive variable, so `$(@D)` in it is the job's dir.
+   */
+  takeDefinitions(): string {
+    const definitions = this.#definitions;
+    this.#definitions = '';
+    return definitions;
+  }
+
+  /** The job's `--see-also` and `--link` words. */
+  #upstreamText(job: Job): string {
+    const preds = job.predecessors;
+    const seeAlso = this.#seeAlsoText(job.ancestors);
+    const links = this.#options.enableLinks;
+    if (preds.length !== 1) return seeAlso + (links ? this.#linkText(job) : '');
+    const pred = preds[0] as Job;
+    const pieces = links ? this.#linkPieces(job, pred) : undefined;
+    const predLink = pieces?.predLink ?? '';
+    const shared = this.#sharedUpstream(job.node, pred, seeAlso, predLink);
+    const succLink = pieces ? this.#succLink(job, pieces) : '';
+    return (shared ?? seeAlso + predLink) + succLink;
+  }
+
+  /**
+   * ` $(GWC_UP_<n>)` when an earlier job of the node under the same upstream job had the
+   * same text (the variable is defined now for the second one); undefined for the first.
+   */
+  #sharedUpstream(node: string, pred: Job, seeAlso: string, predLink: string): string | undefined {
+    if (seeAlso === '' && predLink === '') return undefined;
+    let byPred = this.#shared.get(node);
+    if (byPred === undefined) this.#shared.set(node, (byPred = new Map()));
+    const entry = byPred.get(pred);
+    if (entry === undefined) {
+      byPred.set(pred, { seeAlso, predLink });
+      return undefined;
+    }
+    if (entry.seeAlso !== seeAlso || entry.predLink !== predLink) return undefined;
+    if (entry.reference === undefined) {
+      const name = `GWC_UP_${++this.#variables}`;
+      // The text starts with a blank, which the definition drops.
+      this.#definitions += `${name} =${seeAlso}${predLink}\n`;
+      entry.reference = ` $(${name})`;
+    }
+    return entry.reference;
   }
 
   /** Jobs of one node share their fingerprint, and come in runs of one node. */
@@ -176,9 +238,13 @@ export class RecipeWriter {
     let text = '';
     for (const pred of job.predecessors) {
       const pieces = this.#linkPieces(job, pred);
-      text += `${pieces.predLink} --link ${ROOT_REF}${recipeWord(pieces.succPath + job.id + pieces.succTarget + job.id)}`;
+      text += pieces.predLink + this.#succLink(job, pieces);
     }
     return text;
+  }
+
+  #succLink(job: Job, pieces: LinkPieces): string {
+    return ` --link ${ROOT_REF}${recipeWord(pieces.succPath + job.id + pieces.succTarget + job.id)}`;
   }
 
   #linkPieces(job: Job, pred: Job): LinkPieces {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { scheduledJobs, type Job, type JobGraph } from '../../graph/job-graph.js';
 import { ChunkBuffer } from '../shared/chunks.js';
 import { MARKER_NAME, runnerEnvironment } from '../shared/runtime.js';
@@ -75,7 +74,8 @@ export function jobRule(job: Job, context: RuleContext): string {
   let head = makePath(marker, context) + ':';
   for (const dep of job.depJobs) head += ` ${prerequisite(dep, context)}`;
   if (job.redo || job.staleMarker) head += ' FORCE';
-  return `\n${head}\n${context.recipes.recipe(job, marker)}`;
+  const recipe = context.recipes.recipe(job, marker);
+  return `\n${context.recipes.takeDefinitions()}${head}\n${recipe}`;
 }
 
 /** Scheduled jobs grouped by node, each group in topological order. */
@@ -106,62 +106,43 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   for (const node of context.graph.nodes) {
     const jobs = groups.get(node.name) ?? [];
     const markers = `GWC_MARKERS_${node.name}`;
-    const ids = new JobListHash();
     buffer.push(`\n${markers} :=`);
+    let toRun = 0;
     for (const job of jobs) {
-      ids.add(job.id);
+      if (job.status === 'to_run') toRun += 1;
       if (buffer.push(` \\\n  ${makePath(job.marker, context)}`)) yield buffer.take();
     }
     buffer.push(`\n${node.name}: $(${markers})\n`);
-    const first = jobs[0];
-    if (first !== undefined) buffer.push(nodeDirsRules(node.name, markers, makePath(dirsStamp(first.dir, ids.digest()), context)));
+    if (toRun === 0) continue;
+    // A done job's dir exists: list the others' unless every job is to run.
+    let dirs = `$(patsubst %/${MARKER_NAME},%,$(${markers}))`;
+    if (toRun < jobs.length) {
+      dirs = `$(GWC_NEW_DIRS_${node.name})`;
+      buffer.push(`GWC_NEW_DIRS_${node.name} :=`);
+      for (const job of jobs) {
+        if (job.status === 'to_run' && buffer.push(` \\\n  ${makePath(job.dir, context)}`)) yield buffer.take();
+      }
+      buffer.push('\n');
+    }
+    buffer.push(nodeDirsRules(node.name, markers, dirs));
   }
   yield buffer.take();
 }
 
-/** A short hash of a node's job ids, added in batches: one crypto call per few thousand jobs. */
-class JobListHash {
-  readonly #hash = createHash('sha256');
-  #batch = '';
-
-  add(id: string): void {
-    this.#batch += `${id}\n`;
-    if (this.#batch.length > 1 << 16) this.#flush();
-  }
-
-  digest(): string {
-    this.#flush();
-    return this.#hash.digest('hex').slice(0, 12);
-  }
-
-  #flush(): void {
-    this.#hash.update(this.#batch);
-    this.#batch = '';
-  }
-}
-
-/**
- * The stamp that says a node's job dirs were made: in the node's folder (beside the
- * job dirs, so it goes when they go), named after the node's job list, so a Makefile
- * with other jobs makes their dirs again.
- */
-function dirsStamp(jobDir: string, jobListHash: string): string {
-  return `${jobDir.slice(0, jobDir.lastIndexOf('/'))}/.gwc-dirs-${jobListHash}`;
-}
-
 const NODE_SECTION_COMMENT = `
 # one target per node: make <node> runs its jobs. Before a node's first job, one recipe
-# makes all its missing job dirs with one mkdir and leaves a stamp (a process per job
-# costs about as much as a short job). The stamp is only a shortcut: a runner whose dir
-# is missing makes it. The recipe never fails, so a job never waits on it in vain.
+# makes the job dirs of the jobs to run with one mkdir (a process per job costs about as
+# much as a short job) and leaves a stamp here. The stamp is only a shortcut: a runner
+# whose dir is missing makes it. The recipe never fails, so a job never waits on it in vain.
 `;
 
-/** The rules that make the missing job dirs of a node's markers (listed in variable MARKERS) once. */
-function nodeDirsRules(node: string, markers: string, stamp: string): string {
-  const list = `.gwc-dirs-${node}`;
+/** The rules that make a node's job dirs (the words of DIRS) once, before its jobs (listed in variable MARKERS). */
+function nodeDirsRules(node: string, markers: string, dirs: string): string {
+  const stamp = `.gwc-dirs-${node}`;
+  const list = `.gwc-dirlist-${node}`;
   return (
     `$(${markers}): | ${stamp}\n` +
     `${stamp}:\n` +
-    `\t@$(file >${list},$(patsubst %/${MARKER_NAME},%,$(${markers})))xargs -r mkdir -p -- <${list} 2>/dev/null; rm -f ${list}; : 2>/dev/null >$@ || :\n`
+    `\t@$(file >${list},${dirs})xargs -r mkdir -p -- <${list} 2>/dev/null; rm -f ${list}; : >$@\n`
   );
 }

@@ -4,7 +4,7 @@ import { CHUNK_BYTES } from '../../../../src/targets/shared/chunks.js';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
 import { makeTarget, validateMake } from '../../../../src/targets/make/index.js';
 import type { EmittedFile, TargetOptions } from '../../../../src/targets/target.js';
-import { fixtureGraph, fixtureOptions, pipelineGraph } from '../../../helpers/fixture-graph.js';
+import { fixtureGraph, fixtureOptions, pipelineGraph, type FixtureJobSpec } from '../../../helpers/fixture-graph.js';
 import { assertGolden, chunksText, fileText } from '../../../helpers/golden.js';
 
 function makefileOf(graph: JobGraph, options: TargetOptions = fixtureOptions()): string {
@@ -31,19 +31,23 @@ describe('make target', () => {
     const text = makefileOf(pipelineGraph());
     assert.doesNotMatch(text, /&:/);
     for (const node of ['predict', 'track', 'evaluate']) {
-      const stamp = new RegExp(`^\\$\\(GWC_MARKERS_${node}\\): \\| (\\$\\(ROOT\\)/${node}/\\.gwc-dirs-[0-9a-f]{12})$`, 'm').exec(text)?.[1];
-      assert.ok(stamp, node);
-      assert.equal(text.split('\n').filter((line) => line === `${stamp}:`).length, 1, `${node}: one rule makes the stamp`);
+      assert.match(text, new RegExp(`^\\$\\(GWC_MARKERS_${node}\\): \\| \\.gwc-dirs-${node}$`, 'm'));
+      assert.equal(text.split('\n').filter((line) => line === `.gwc-dirs-${node}:`).length, 1, `${node}: one rule makes the stamp`);
     }
   });
 
-  test('the stamp is named after the node\'s job list', () => {
-    const stampOf = (graph: JobGraph): string | undefined => /\.gwc-dirs-([0-9a-f]{12}):$/m.exec(makefileOf(graph))?.[1];
-    const one = fixtureGraph({ root: '/r', workdir: '/w' }, [{ id: 'a', node: 'n' }]);
-    const two = fixtureGraph({ root: '/r', workdir: '/w' }, [{ id: 'a', node: 'n' }, { id: 'b', node: 'n' }]);
-    assert.notEqual(stampOf(one), stampOf(two));
-    assert.equal(stampOf(two), stampOf(fixtureGraph({ root: '/r', workdir: '/w' }, [{ id: 'a', node: 'n' }, { id: 'b', node: 'n' }])));
-  });
+  const DIRS_CASES: [string, FixtureJobSpec[], RegExp | undefined][] = [
+    ['every job to run: the dirs of all markers', [{ id: 'a', node: 'n' }, { id: 'b', node: 'n' }], /\$\(file >\.gwc-dirlist-n,\$\(patsubst %\/\.gwc-done,%,\$\(GWC_MARKERS_n\)\)\)/],
+    ['some done: only the dirs of the jobs to run', [{ id: 'a', node: 'n', status: 'done' }, { id: 'b', node: 'n' }], /^GWC_NEW_DIRS_n := \\\n {2}\$\(ROOT\)\/n\/b\n[^]*\$\(file >\.gwc-dirlist-n,\$\(GWC_NEW_DIRS_n\)\)/m],
+    ['all done: no dirs rule, so a second make has nothing to do', [{ id: 'a', node: 'n', status: 'done' }], undefined],
+  ];
+  for (const [name, specs, expected] of DIRS_CASES) {
+    test(`job dirs: ${name}`, () => {
+      const text = makefileOf(fixtureGraph({ root: '/r', workdir: '/w' }, specs));
+      if (expected) assert.match(text, expected);
+      else assert.doesNotMatch(text, /gwc-dirs-n/);
+    });
+  }
 
   test('every recipe line starts with a TAB and calls the runner silently', () => {
     const recipes = makefileOf(pipelineGraph())

@@ -75,6 +75,19 @@ const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
 ];
 
 describe('make recipes from cached pieces', () => {
+  test('jobs under one upstream job share its text through one variable, from the second job on', () => {
+    const graph = graphOf(CHAIN, 'track.thresh: [0.1, 0.2, 0.3]\n');
+    const root = rootOf(graph);
+    const writer = new RecipeWriter(graph, fixtureOptions(), root);
+    const tracks = scheduledJobs(graph).filter((job) => job.node === 'track');
+    const recipes = tracks.map((job) => [writer.recipe(job), writer.takeDefinitions()] as const);
+    assert.doesNotMatch(recipes[0]?.[0] ?? '', /GWC_UP_/);
+    assert.equal(recipes[0]?.[1], '');
+    assert.match(recipes[1]?.[1] ?? '', /^GWC_UP_1 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+\n$/);
+    for (const [recipe] of recipes.slice(1)) assert.match(recipe, / \$\(GWC_UP_1\) --link \$\(ROOT\)\/pred\/predict\//);
+    assert.equal(recipes[2]?.[1], '', 'defined once');
+  });
+
   for (const [name, graphFn, overrides] of CASES) {
     test(`equal the word-by-word recipes: ${name}`, () => {
       const graph = graphFn();
@@ -83,7 +96,17 @@ describe('make recipes from cached pieces', () => {
       const writer = new RecipeWriter(graph, options, root);
       const jobs = scheduledJobs(graph);
       assert.ok(jobs.length > 0);
-      for (const job of jobs) assert.equal(writer.recipe(job), wordByWordRecipe(job, graph, options, root), job.id);
+      const variables = new Map<string, string>();
+      for (const job of jobs) {
+        const recipe = writer.recipe(job);
+        for (const line of writer.takeDefinitions().split('\n').filter(Boolean)) {
+          const [name, value] = line.split(' = ') as [string, string];
+          assert.ok(!variables.has(name), `${name} is defined once`);
+          variables.set(name, value);
+        }
+        const expanded = recipe.replace(/\$\((GWC_UP_\d+)\)/g, (_m, name: string) => variables.get(name) ?? assert.fail(`${name} used before its definition`));
+        assert.equal(expanded, wordByWordRecipe(job, graph, options, root), job.id);
+      }
     });
   }
 });
