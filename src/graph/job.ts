@@ -137,7 +137,11 @@ export class JobRecord implements Job {
   /** Stage, status, flags, config keys and row options: shared with the node's previous job when equal. */
   readonly #kind: JobKind;
   /** {@link REDO} and {@link STALE_MARKER} bits. */
-  /** One row number, or all of them once a second row configures the job (most jobs have one). */
+  /**
+   * One row number (most jobs have one), or runs of consecutive rows as `[first, end)`
+   * pairs: an upstream job is configured by a block of rows in product order, so a job
+   * shared by a million rows keeps one pair, not a million numbers.
+   */
   #rows: number | number[];
   /** Direct predecessors: one job (most jobs, in a chain), several, or none. */
   readonly #preds: JobRecord | readonly JobRecord[] | undefined;
@@ -237,12 +241,18 @@ export class JobRecord implements Job {
 
   /** Records another grid row that configures this same job. */
   addRow(row: number): void {
-    if (typeof this.#rows === 'number') this.#rows = [this.#rows, row];
-    else this.#rows.push(row);
+    const rows = this.#rows;
+    if (typeof rows === 'number') this.#rows = rows + 1 === row ? [rows, row + 1] : [rows, rows + 1, row, row + 1];
+    else if (rows[rows.length - 1] === row) rows[rows.length - 1] = row + 1;
+    else rows.push(row, row + 1);
   }
 
   get rows(): readonly number[] {
-    return typeof this.#rows === 'number' ? [this.#rows] : this.#rows;
+    const rows = this.#rows;
+    if (typeof rows === 'number') return [rows];
+    const all: number[] = [];
+    for (let i = 0; i < rows.length; i += 2) for (let row = rows[i] as number; row < (rows[i + 1] as number); row++) all.push(row);
+    return all;
   }
 
   get command(): string {

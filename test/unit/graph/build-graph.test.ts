@@ -117,6 +117,20 @@ matrix:
     assert.deepEqual(track.targetOptions, { slurm_options: { qos: 'high' } });
   });
 
+  const ROW_CASES: [string, string, Record<string, number[][]>][] = [
+    ['an upstream job in a block of rows', 'matrix:\n  predict.window: [8, 16]\n  track.thresh: [0.1, 0.2, 0.3]\n', { predict: [[0, 1, 2], [3, 4, 5]], track: [[0], [1], [2], [3], [4], [5]] }],
+    ['an upstream job every other row', 'matrix:\n  track.thresh: [0.1, 0.2]\n  predict.window: [8, 16]\n', { predict: [[0, 2], [1, 3]], track: [[0], [1], [2], [3]] }],
+    ['runs broken by other rows', 'matrix:\n  track.thresh: [0.1, 0.2]\n  predict.window: [8, 8, 16]\n', { predict: [[0, 1, 3, 4], [2, 5]], track: [[0, 1], [2], [3, 4], [5]] }],
+  ];
+  for (const [name, grid, want] of ROW_CASES) {
+    test(`a job lists the grid rows that configure it: ${name}`, () => {
+      const graph = compileText(PIPELINE, grid).value!;
+      for (const node of ['predict', 'track']) {
+        assert.deepEqual(graph.jobs.filter((j) => j.node === node).map((j) => j.rows), want[node], node);
+      }
+    });
+  }
+
   test('rows that differ in an algo param share upstream jobs', () => {
     const graph = compileText(PIPELINE, 'matrix: {track.thresh: [0.1, 0.2, 0.3]}').value!;
     assert.deepEqual(graph.jobs.map((j) => j.node), ['predict', 'track', 'track', 'track']);
