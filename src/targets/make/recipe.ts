@@ -148,7 +148,7 @@ export class RecipeWriter {
       this.#upstreamText(job) +
       (gpus > 0 ? ` --gpus ${gpus}` : '') +
       (job.redo ? ' --redo' : '') +
-      `${this.#tail} ${recipeWordWithTraits(command, commandTraits)}; $(GWC_RUN)\n`
+      `${this.#tail} ${this.#shortenPaths(recipeWordWithTraits(command, commandTraits), job.dir)}; $(GWC_RUN)\n`
     );
   }
 
@@ -197,6 +197,19 @@ export class RecipeWriter {
       entry.reference = ` $(${name})`;
     }
     return entry.reference;
+  }
+
+  /**
+   * A quoted word with the job dir spelled `$(@D)` and other paths under the root
+   * `$(ROOT)/...`. Make expands both before the shell reads the line, and both expand
+   * to text with no quote or `$` (make-safe paths), so any place the text stands in the
+   * word, quoted or not, reads the same; every literal `$` in the word is already `$$`.
+   */
+  #shortenPaths(word: string, jobDir: string): string {
+    let short = word.includes(jobDir) ? word.replaceAll(jobDir, JOB_DIR_REF) : word;
+    const { rootPrefix, rootSlash } = this.#root;
+    if (rootPrefix !== '' && short.includes(rootSlash)) short = short.replaceAll(rootSlash, `${ROOT_REF}/`);
+    return short;
   }
 
   /** Jobs of one node share their fingerprint, and come in runs of one node. */

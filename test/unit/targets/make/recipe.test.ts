@@ -104,8 +104,15 @@ describe('make recipes from cached pieces', () => {
           assert.ok(!variables.has(name), `${name} is defined once`);
           variables.set(name, value);
         }
-        const expanded = recipe.replace(/\$\((GWC_UP_\d+)\)/g, (_m, name: string) => variables.get(name) ?? assert.fail(`${name} used before its definition`));
-        assert.equal(expanded, wordByWordRecipe(job, graph, options, root), job.id);
+        const expand = (text: string): string =>
+          text.replace(/\$\$|\$\(([^)]+)\)/g, (ref: string, name?: string) => {
+            if (name === undefined) return ref;
+            if (name === '@D') return job.dir;
+            if (name === 'ROOT') return root.rootPrefix;
+            if (name === 'GWC_RUN') return ref;
+            return expand(variables.get(name) ?? assert.fail(`${name} used before its definition`));
+          });
+        assert.equal(expand(recipe), expand(wordByWordRecipe(job, graph, options, root)), job.id);
       }
     });
   }
