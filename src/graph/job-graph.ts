@@ -61,6 +61,12 @@ export interface Job {
   readonly command: string;
   /** job_config.json's text (one line): {@link config} as JSON, ints and floats kept apart. */
   readonly configJson: string;
+  /**
+   * {@link configJson} in two parts: the JSON members its ancestors' configs give (one
+   * string, shared by the jobs under one upstream job) and its own. configJson is
+   * `{<inherited>, <own>}`, without the comma when either part is empty.
+   */
+  readonly configParts: { readonly inherited: string; readonly own: string };
   /** job_config.json: the requested config of this node and its ancestors, flat dotted keys. */
   readonly config: ValueMap;
   /** A hash of what produced the result; a marker with another fingerprint is stale. */

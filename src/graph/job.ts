@@ -318,11 +318,20 @@ export class JobRecord implements Job {
     return `{${this.#membersWith(this.#configMembers(false))}}`;
   }
 
-  /** The JSON members of the ancestors' configs followed by `own`. */
-  #membersWith(own: string): string {
+  get configParts(): { readonly inherited: string; readonly own: string } {
+    return { inherited: this.#inheritedMembers(), own: this.#configMembers(false) };
+  }
+
+  /** The JSON members of the ancestors' configs. */
+  #inheritedMembers(): string {
     const preds = this.#preds;
     // A chain: the predecessor's lineage text is cached and shared by its successors.
-    const upstream = preds instanceof JobRecord ? preds.#lineageMembers() : this.ancestors.map((job) => job.#configMembers(true)).filter((m) => m !== '').join(', ');
+    return preds instanceof JobRecord ? preds.#lineageMembers() : this.ancestors.map((job) => job.#configMembers(true)).filter((m) => m !== '').join(', ');
+  }
+
+  /** The JSON members of the ancestors' configs followed by `own`. */
+  #membersWith(own: string): string {
+    const upstream = this.#inheritedMembers();
     return upstream === '' ? own : own === '' ? upstream : `${upstream}, ${own}`;
   }
 

@@ -15,6 +15,7 @@ import type { RecordedCall } from '../helpers/record-argv.js';
 import { HOSTILE_VALUES } from '../helpers/hostile-values.js';
 import { emitToDisk } from '../helpers/emit-to-disk.js';
 import { Scratch, logLines, logPipelineSpecs } from '../helpers/scratch.js';
+import { compileText } from '../helpers/compile-text.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
 
@@ -149,6 +150,27 @@ describe('hostile values through make', () => {
     const job = graph.jobs[0]!;
     assert.equal(readFileSync(join(job.dir, 'job_config.json'), 'utf8'), `${toJson(config)}\n`);
     assert.ok(readFileSync(join(job.dir, 'invoke.sh'), 'utf8').endsWith(`# Root node\n${command}\n`));
+  });
+
+  test('job_config.json is byte-identical when hostile values reach it from an upstream job, through the shared variables', () => {
+    const root = freshDir('runs');
+    const outDir = freshDir('out');
+    const pipeline = `nodes:\n  up:\n    command: "true"\n    outputs: {out: o.txt}\n    params: {v: 0}\n  down:\n    command: "true"\n    inputs: {src: {from: up.out}}\n    params: {k: 0}\n`;
+    const grid = `matrix:\n  up.v: [${HOSTILE.map((v) => JSON.stringify(v)).join(', ')}]\n  down.k: [1, 2, 3]\n`;
+    const built = compileText(pipeline, grid, { root, workdir: base });
+    assert.ok(built.value, built.diagnostics.map((d) => d.message).join('\n'));
+    const graph = built.value;
+    writeEmitted(graph, fixtureOptions({ outDir }));
+    const makefile = readFileSync(join(outDir, 'Makefile'), 'utf8');
+    assert.match(makefile, /^GWC_CFG_\d+ = /m, 'some inherited config is shared');
+    assert.match(makefile, /^GWC_UP_\d+ = /m, 'some upstream words are shared');
+    const result = make(outDir, ['-j2']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(graph.jobs.length, HOSTILE.length * 4);
+    for (const job of graph.jobs) {
+      assert.equal(readFileSync(join(job.dir, 'job_config.json'), 'utf8'), `${job.configJson}\n`, job.id);
+      assert.ok(readFileSync(join(job.dir, 'invoke.sh'), 'utf8').endsWith(`\n${job.command}\n`), job.id);
+    }
   });
 
   test('make variable values expand to exactly the given text', () => {

@@ -73,6 +73,7 @@ function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<str
     command,
     config: spec.config ?? {},
     configJson: toJson(spec.config ?? {}),
+    configParts: { inherited: '', own: toJson(spec.config ?? {}).slice(1, -1) },
     fingerprint: createHash('sha256').update(`${spec.id}\0${command}`).digest('hex').slice(0, 16),
     outputs: Object.fromEntries(Object.entries(spec.outputs ?? {}).map(([name, rel]) => [name, posix.join(dir, rel)])),
     ancestorDirs: ancestors(preds, earlier).map((job) => job.dir),

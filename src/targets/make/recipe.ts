@@ -1,7 +1,7 @@
 import type { Job } from '../../graph/job-graph.js';
 import { relativeTo } from '../../graph/job.js';
 import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
-import { WORD_LINE_BREAK, wordTraits } from '../shared/shell-quote.js';
+import { WORD_DOLLAR, WORD_LINE_BREAK, WORD_NUL, WORD_SINGLE_QUOTE, wordTraits } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
 import type { JobGraph } from '../../graph/job-graph.js';
 import { RECIPE_CONTROL_PRELUDE, recipeWord, recipeWordWithTraits } from './escape.js';
@@ -72,6 +72,27 @@ interface SharedUpstream {
   reference?: string;
 }
 
+/** Inherited config members as the inside of a quoted recipe word; undefined when they cannot be. */
+interface InheritedConfig {
+  readonly body: string | undefined;
+  uses: number;
+  /** `$(GWC_CFG_<n>)` once defined. */
+  reference?: string;
+}
+
+/** Traits that keep a text out of a single-quoted word on one recipe line. */
+const UNQUOTABLE_IN_LINE = WORD_LINE_BREAK | WORD_NUL;
+
+/**
+ * The inside of a single-quoted shell word in a recipe: `'` spelled `'\''`, `$` doubled
+ * for make. Both are per character, so the body of a concatenation is the concatenation
+ * of the bodies.
+ */
+function singleQuotedBody(text: string, traits: number): string {
+  const quoted = traits & WORD_SINGLE_QUOTE ? text.replaceAll("'", "'\\''") : text;
+  return traits & WORD_DOLLAR ? quoted.replaceAll('$', '$$$$') : quoted;
+}
+
 /** The two `--link` words a job gets per predecessor, less what names the job itself. */
 interface LinkPieces {
   /** `--link $(@D)/.pred/<node>/<id>=<target>`: the same for every job of one node. */
@@ -102,6 +123,8 @@ export class RecipeWriter {
   readonly #links = new Map<string, Map<Job, LinkPieces>>();
   /** Node name → upstream job → what that node's jobs under it share. */
   readonly #shared = new Map<string, Map<Job, SharedUpstream>>();
+  /** Inherited config members → their quoted text, and the variable that holds it once shared. */
+  readonly #inherited = new Map<string, InheritedConfig>();
   /** Variable definitions made since the last {@link takeDefinitions}. */
   #definitions = '';
   #variables = 0;
@@ -120,10 +143,10 @@ export class RecipeWriter {
   }
 
   /** Whether the cached pieces give this job's recipe; the rest is written word by word. */
-  #covers(job: Job, marker: string, configTraits: number, commandTraits: number): boolean {
+  #covers(job: Job, marker: string, commandTraits: number): boolean {
     return (
       !this.#workdirHasLineBreak &&
-      ((configTraits | commandTraits) & WORD_LINE_BREAK) === 0 &&
+      (commandTraits & WORD_LINE_BREAK) === 0 &&
       isMarkerOf(marker, job.dir) &&
       // The workdir is written through $(@D) when it lies in the job dir.
       !this.#graph.workdir.startsWith(job.dir) &&
@@ -133,17 +156,16 @@ export class RecipeWriter {
 
   /** The recipe line of a job whose done marker is `marker` (its rule's target). */
   recipe(job: Job, marker: string = job.marker): string {
-    const config = job.configJson;
     const command = job.command;
-    const configTraits = wordTraits(config);
     const commandTraits = wordTraits(command);
-    if (!this.#covers(job, marker, configTraits, commandTraits)) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
+    if (!this.#covers(job, marker, commandTraits)) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
+    const config = this.#configWord(job.configParts);
     const outputs = this.#outputs(job);
-    if (outputs === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
+    if (config === undefined || outputs === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
     const gpus = job.resources.gpus ?? 0;
     return (
       `\t@set -- --dir ${JOB_DIR_REF} --id ${recipeWord(job.id)} --fp ${this.#fingerprintWord(job.fingerprint)}` +
-      ` --config ${recipeWordWithTraits(config, configTraits)}` +
+      ` --config ${config}` +
       outputs +
       this.#upstreamText(job) +
       (gpus > 0 ? ` --gpus ${gpus}` : '') +
@@ -153,7 +175,7 @@ export class RecipeWriter {
   }
 
   /**
-   * Lines `GWC_UP_<n> = <text>` that recipes written since the last call refer to;
+   * Lines `GWC_UP_<n> = <text>` and `GWC_CFG_<n> = <text>` that recipes written since the last call refer to;
    * they go before the rule. A recursive variable, so `$(@D)` in it is the job's dir.
    */
   takeDefinitions(): string {
@@ -210,6 +232,38 @@ export class RecipeWriter {
     const { rootPrefix, rootSlash } = this.#root;
     if (rootPrefix !== '' && short.includes(rootSlash)) short = short.replaceAll(rootSlash, `${ROOT_REF}/`);
     return short;
+  }
+
+  /**
+   * The `--config` word, `'{<inherited>, <own>}'` quoted for the recipe; undefined when
+   * a part holds a line break or NUL. From the second job with the same inherited
+   * members on, a variable `GWC_CFG_<n>` holds them (unless they hold a `#`, which
+   * would start a comment in a variable's definition).
+   */
+  #configWord(parts: { readonly inherited: string; readonly own: string }): string | undefined {
+    const { inherited, own } = parts;
+    const ownTraits = wordTraits(own);
+    if (ownTraits & UNQUOTABLE_IN_LINE) return undefined;
+    let entry = this.#inherited.get(inherited);
+    if (entry === undefined) {
+      const traits = wordTraits(inherited);
+      entry = traits & UNQUOTABLE_IN_LINE ? { body: undefined, uses: 0 } : { body: singleQuotedBody(inherited, traits), uses: 0 };
+      this.#inherited.set(inherited, entry);
+    }
+    const body = entry.body;
+    if (body === undefined) return undefined;
+    entry.uses += 1;
+    let shared = body;
+    if (entry.uses > 1 && inherited !== '' && !body.includes('#')) {
+      if (entry.reference === undefined) {
+        const name = `GWC_CFG_${++this.#variables}`;
+        this.#definitions += `${name} = ${body}\n`;
+        entry.reference = `$(${name})`;
+      }
+      shared = entry.reference;
+    }
+    const separator = inherited !== '' && own !== '' ? ', ' : '';
+    return `'{${shared}${separator}${singleQuotedBody(own, ownTraits)}}'`;
   }
 
   /** Jobs of one node share their fingerprint, and come in runs of one node. */

@@ -131,6 +131,18 @@ matrix:
     });
   }
 
+  test('a job\'s config parts join into its job_config.json, and jobs under one upstream job share the inherited part', () => {
+    const graph = compileText(PIPELINE, GRID).value!;
+    for (const job of graph.jobs) {
+      const { inherited, own } = job.configParts;
+      assert.equal(`{${[inherited, own].filter((part) => part !== '').join(', ')}}`, job.configJson, job.id);
+    }
+    const tracks = graph.jobs.filter((j) => j.node === 'track' && j.predecessors[0] === graph.jobs[0]);
+    assert.equal(tracks.length, 2);
+    assert.equal(tracks[0]!.configParts.inherited, tracks[1]!.configParts.inherited);
+    assert.notEqual(tracks[0]!.configParts.inherited, '');
+  });
+
   test('rows that differ in an algo param share upstream jobs', () => {
     const graph = compileText(PIPELINE, 'matrix: {track.thresh: [0.1, 0.2, 0.3]}').value!;
     assert.deepEqual(graph.jobs.map((j) => j.node), ['predict', 'track', 'track', 'track']);

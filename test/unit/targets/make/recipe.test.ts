@@ -83,8 +83,12 @@ describe('make recipes from cached pieces', () => {
     const recipes = tracks.map((job) => [writer.recipe(job), writer.takeDefinitions()] as const);
     assert.doesNotMatch(recipes[0]?.[0] ?? '', /GWC_UP_/);
     assert.equal(recipes[0]?.[1], '');
-    assert.match(recipes[1]?.[1] ?? '', /^GWC_UP_1 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+\n$/);
-    for (const [recipe] of recipes.slice(1)) assert.match(recipe, / \$\(GWC_UP_1\) --link \$\(ROOT\)\/pred\/predict\//);
+    assert.match(recipes[1]?.[1] ?? '', /^GWC_CFG_1 = "predict\.dataset": "data\/test\.json", "predict\.window": 8, "predict\.note": "x", "predict\.workers": 2\n/);
+    assert.match(recipes[1]?.[1] ?? '', /\nGWC_UP_2 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+\n$/);
+    for (const [recipe] of recipes.slice(1)) {
+      assert.match(recipe, / --config '\{\$\(GWC_CFG_1\), "track\.thresh": 0\.\d\}' /);
+      assert.match(recipe, / \$\(GWC_UP_2\) --link \$\(ROOT\)\/pred\/predict\//);
+    }
     assert.equal(recipes[2]?.[1], '', 'defined once');
   });
 
@@ -100,7 +104,8 @@ describe('make recipes from cached pieces', () => {
       for (const job of jobs) {
         const recipe = writer.recipe(job);
         for (const line of writer.takeDefinitions().split('\n').filter(Boolean)) {
-          const [name, value] = line.split(' = ') as [string, string];
+          const at = line.indexOf(' = ');
+          const [name, value] = [line.slice(0, at), line.slice(at + 3)];
           assert.ok(!variables.has(name), `${name} is defined once`);
           variables.set(name, value);
         }
