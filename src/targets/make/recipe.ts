@@ -228,10 +228,10 @@ export class RecipeWriter {
    * word, quoted or not, reads the same; every literal `$` in the word is already `$$`.
    */
   #shortenPaths(word: string, jobDir: string): string {
-    let short = word.includes(jobDir) ? word.replaceAll(jobDir, JOB_DIR_REF) : word;
+    // split and join: measured faster than replaceAll for these short words.
+    const short = word.split(jobDir).join(JOB_DIR_REF);
     const { rootPrefix, rootSlash } = this.#root;
-    if (rootPrefix !== '' && short.includes(rootSlash)) short = short.replaceAll(rootSlash, `${ROOT_REF}/`);
-    return short;
+    return rootPrefix === '' ? short : short.split(rootSlash).join(`${ROOT_REF}/`);
   }
 
   /**
