@@ -114,7 +114,14 @@ export interface JobGraph {
   readonly gridOptions: RowOptions;
 }
 
-/** The jobs the artifacts contain, in topological order. */
+const SCHEDULED = new WeakMap<JobGraph, readonly Job[]>();
+
+/** The jobs the artifacts contain, in topological order; found once per graph (it is frozen). */
 export function scheduledJobs(graph: JobGraph): readonly Job[] {
-  return graph.jobs.filter((job) => job.scheduled);
+  let jobs = SCHEDULED.get(graph);
+  if (jobs === undefined) {
+    jobs = Object.freeze(graph.jobs.filter((job) => job.scheduled));
+    SCHEDULED.set(graph, jobs);
+  }
+  return jobs;
 }

@@ -45,7 +45,8 @@ function rootDiagnostics(graph: JobGraph): Diagnostic[] {
 
 /** Job dirs come from node names and ids; one report is enough when they are not make-safe. */
 function markerDiagnostics(graph: JobGraph): Diagnostic[] {
-  const bad = scheduledJobs(graph).find((job) => !isMakeSafePath(job.marker));
+  // The runner writes a marker as `<dir>/.gwc-done`, a make-safe name: checking the dir spares a string per job.
+  const bad = scheduledJobs(graph).find((job) => !isMakeSafePath(job.dir));
   if (!bad) return [];
   return [
     error('E_OPTION', `the make target needs job directories without ${quoteChars(makeUnsafeCharacters(bad.marker))}`, {
