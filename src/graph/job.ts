@@ -136,7 +136,6 @@ export class JobRecord implements Job {
   readonly final: ValueMap;
   /** Stage, status, flags, config keys and row options: shared with the node's previous job when equal. */
   readonly #kind: JobKind;
-  /** {@link REDO} and {@link STALE_MARKER} bits. */
   /**
    * One row number (most jobs have one), or runs of consecutive rows as `[first, end)`
    * pairs: an upstream job is configured by a block of rows in product order, so a job
@@ -196,18 +195,13 @@ export class JobRecord implements Job {
     return (this.#kind.flags & STALE_MARKER) !== 0;
   }
 
-  /** The direct predecessor jobs. */
-  predJobs(): readonly JobRecord[] {
+  get predecessors(): readonly JobRecord[] {
     const preds = this.#preds;
     return preds === undefined ? NO_JOBS : preds instanceof JobRecord ? [preds] : preds;
   }
 
-  get predecessors(): readonly JobRecord[] {
-    return this.predJobs();
-  }
-
   get preds(): readonly string[] {
-    return this.predJobs().map((job) => job.id);
+    return this.predecessors.map((job) => job.id);
   }
 
   get depJobs(): readonly JobRecord[] {
@@ -289,22 +283,23 @@ export class JobRecord implements Job {
   ownConfig(): [string, Value][] {
     const node = this.node;
     const { algo, perf } = this.#kind.configKeys;
+    return [...algo, ...perf].map((key, i) => [`${node}.${key}`, this.#ownValue(i)]);
+  }
+
+  /** The value of the i-th key of {@link ConfigKeys}: algo keys, then perf keys. */
+  #ownValue(i: number): Value {
+    const { algo, perf } = this.#kind.configKeys;
     // `final` holds every algo value (it is written last there) and every perf value.
-    const entries: [string, Value][] = algo.map((k) => [`${node}.${k}`, this.final[k] as Value]);
-    for (const k of perf) entries.push([`${node}.${k}`, this.final[k] ?? null]);
-    return entries;
+    return i < algo.length ? (this.final[algo[i] as string] as Value) : (this.final[perf[i - algo.length] as string] ?? null);
   }
 
   /** {@link ownConfig} as JSON members (`"a.p": 1, …`), cached when a descendant asks. */
   #configMembers(cache: boolean): string {
     const cached = this.#upstream?.members;
     if (cached !== undefined) return cached;
-    const { algo, perf, memberHeads } = this.#kind.configKeys;
+    const { memberHeads } = this.#kind.configKeys;
     let members = '';
-    for (let i = 0; i < memberHeads.length; i++) {
-      const value = i < algo.length ? (this.final[algo[i] as string] as Value) : (this.final[perf[i - algo.length] as string] ?? null);
-      members += `${i === 0 ? '' : ', '}${memberHeads[i] as string}${toJson(value)}`;
-    }
+    for (let i = 0; i < memberHeads.length; i++) members += `${i === 0 ? '' : ', '}${memberHeads[i] as string}${toJson(this.#ownValue(i))}`;
     if (cache) (this.#upstream ??= {}).members = members;
     return members;
   }
@@ -344,7 +339,7 @@ export class JobRecord implements Job {
 
   get links(): readonly JobLink[] {
     const links: JobLink[] = [];
-    for (const pred of this.predJobs()) {
+    for (const pred of this.predecessors) {
       const predLink = `${this.dir}/.pred/${pred.node}/${pred.id}`;
       const succLink = `${pred.dir}/.succ/${this.node}/${this.id}`;
       links.push({ path: predLink, target: relativeTo(posix.dirname(predLink), pred.dir) });

@@ -331,9 +331,13 @@ export function ubeltSerialize(data: Value, types = false): Buffer {
   return Buffer.from(fill(data, types).view());
 }
 
-/** sha512 of the stream as hex; one-shot `crypto.hash` (Node ≥ 20.12) saves a Hash object per id. */
+/** sha512 of a stream as hex; one-shot `crypto.hash` (Node ≥ 20.12) saves a Hash object per id. */
+function streamDigestHex(stream: ByteWriter): string {
+  return crypto.hash('sha512', stream.view(), 'hex');
+}
+
 function digestHex(data: Value): string {
-  return crypto.hash('sha512', fill(data, false).view(), 'hex');
+  return streamDigestHex(fill(data, false));
 }
 
 /** `ub.hash_data(data, base=base)`: the sha512 digest, in hex or the whole number in base 36 or 26. */
@@ -359,7 +363,7 @@ export function memoizedHashPrefix(prefix: string, base: HashBase, length: numbe
     const key = stream.bytes.toString('latin1', 0, stream.length);
     let id = ids.get(key);
     if (id === undefined) {
-      id = prefix + convertHexBasePrefix(crypto.hash('sha512', stream.view(), 'hex'), base, length);
+      id = prefix + convertHexBasePrefix(streamDigestHex(stream), base, length);
       if (ids.size >= limit) ids.clear();
       ids.set(key, id);
     }

@@ -1,4 +1,4 @@
-import { WORD_DOLLAR, WORD_LINE_BREAK, shellQuoteWithTraits, wordTraits } from '../shared/shell-quote.js';
+import { WORD_DOLLAR, WORD_LINE_BREAK, WORD_NUL, WORD_SINGLE_QUOTE, WORD_UNSAFE, shellQuoteWithTraits, wordTraits } from '../shared/shell-quote.js';
 
 /**
  * Escaping for GNU Make 4.3 makefiles.
@@ -42,7 +42,18 @@ export function recipeWordWithTraits(word: string, traits: number): string {
       .map((piece, i) => (i % 2 === 1 ? (CONTROL_REFERENCES[piece] as string) : piece && recipeWord(piece)))
       .join('');
   }
-  const quoted = shellQuoteWithTraits(word, traits);
+  // Bare when safe; a NUL is refused there.
+  if ((traits & WORD_UNSAFE) === 0 || traits & WORD_NUL) return shellQuoteWithTraits(word, traits);
+  return `'${recipeQuotedBody(word, traits)}'`;
+}
+
+/**
+ * The inside of a single-quoted shell word in a recipe: `'` spelled `'\''`, `$` doubled
+ * for make. Both are per character, so the body of a concatenation is the concatenation
+ * of the bodies. `traits` are the text's {@link wordTraits}; it has no line break or NUL.
+ */
+export function recipeQuotedBody(text: string, traits: number): string {
+  const quoted = traits & WORD_SINGLE_QUOTE ? text.replaceAll("'", "'\\''") : text;
   return traits & WORD_DOLLAR ? quoted.replaceAll('$', '$$$$') : quoted;
 }
 

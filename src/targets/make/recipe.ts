@@ -1,10 +1,10 @@
 import type { Job } from '../../graph/job-graph.js';
 import { relativeTo } from '../../graph/job.js';
 import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
-import { WORD_DOLLAR, WORD_LINE_BREAK, WORD_NUL, WORD_SINGLE_QUOTE, wordTraits } from '../shared/shell-quote.js';
+import { WORD_LINE_BREAK, WORD_NUL, wordTraits } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
 import type { JobGraph } from '../../graph/job-graph.js';
-import { RECIPE_CONTROL_PRELUDE, recipeWord, recipeWordWithTraits } from './escape.js';
+import { RECIPE_CONTROL_PRELUDE, recipeQuotedBody, recipeWord, recipeWordWithTraits } from './escape.js';
 
 /** `$(ROOT)`: paths under the root are written through it. */
 export const ROOT_REF = '$(ROOT)';
@@ -62,36 +62,28 @@ export function wordByWordRecipe(job: Job, graph: JobGraph, options: TargetOptio
 }
 
 /**
- * What the jobs under one upstream job share in one node: their `--see-also` words and
- * their `.pred/` link. From the second such job on, a make variable holds the text.
+ * Recipe text that several jobs repeat. From its second use on a make variable holds
+ * it: `<name> = <text>` before the rule, `$(<name>)` in the recipe.
  */
-interface SharedUpstream {
-  readonly seeAlso: string;
-  readonly predLink: string;
-  /** `$(GWC_UP_<n>)` once defined. */
+interface RepeatedText {
+  readonly text: string;
+  uses: number;
+  /** `$(<name>)` once defined. */
   reference?: string;
 }
 
-/** Inherited config members as the inside of a quoted recipe word; undefined when they cannot be. */
-interface InheritedConfig {
-  readonly body: string | undefined;
-  uses: number;
-  /** `$(GWC_CFG_<n>)` once defined. */
-  reference?: string;
+/** What a node's jobs under one upstream job share. */
+interface UnderUpstream {
+  readonly pred: Job;
+  links?: LinkPieces;
+  /** Their `--see-also` words and `.pred/` link, as the first such job had them. */
+  seeAlso?: string;
+  predLink?: string;
+  words?: RepeatedText;
 }
 
 /** Traits that keep a text out of a single-quoted word on one recipe line. */
 const UNQUOTABLE_IN_LINE = WORD_LINE_BREAK | WORD_NUL;
-
-/**
- * The inside of a single-quoted shell word in a recipe: `'` spelled `'\''`, `$` doubled
- * for make. Both are per character, so the body of a concatenation is the concatenation
- * of the bodies.
- */
-function singleQuotedBody(text: string, traits: number): string {
-  const quoted = traits & WORD_SINGLE_QUOTE ? text.replaceAll("'", "'\\''") : text;
-  return traits & WORD_DOLLAR ? quoted.replaceAll('$', '$$$$') : quoted;
-}
 
 /** The two `--link` words a job gets per predecessor, less what names the job itself. */
 interface LinkPieces {
@@ -119,12 +111,10 @@ export class RecipeWriter {
   readonly #root: RootPaths;
   /** A job's `ancestors` array → its ` --see-also …` text (jobs with one predecessor share the array). */
   readonly #seeAlso = new Map<readonly Job[], string>();
-  /** Node name → upstream job → the link pieces of that node's jobs under it. */
-  readonly #links = new Map<string, Map<Job, LinkPieces>>();
   /** Node name → upstream job → what that node's jobs under it share. */
-  readonly #shared = new Map<string, Map<Job, SharedUpstream>>();
-  /** Inherited config members → their quoted text, and the variable that holds it once shared. */
-  readonly #inherited = new Map<string, InheritedConfig>();
+  readonly #underUpstream = new Map<string, Map<Job, UnderUpstream>>();
+  /** Inherited config members → their quoted text (undefined when it cannot be quoted on one line). */
+  readonly #inherited = new Map<string, RepeatedText | undefined>();
   /** Variable definitions made since the last {@link takeDefinitions}. */
   #definitions = '';
   #variables = 0;
@@ -190,35 +180,41 @@ export class RecipeWriter {
     const seeAlso = this.#seeAlsoText(job.ancestors);
     const links = this.#options.enableLinks;
     if (preds.length !== 1) return seeAlso + (links ? this.#linkText(job) : '');
-    const pred = preds[0] as Job;
-    const pieces = links ? this.#linkPieces(job, pred) : undefined;
+    const under = this.#under(job, preds[0] as Job);
+    const pieces = links ? this.#linkPieces(job, under) : undefined;
     const predLink = pieces?.predLink ?? '';
-    const shared = this.#sharedUpstream(job.node, pred, seeAlso, predLink);
     const succLink = pieces ? this.#succLink(job, pieces) : '';
-    return (shared ?? seeAlso + predLink) + succLink;
+    if (seeAlso === '' && predLink === '') return succLink;
+    if (under.seeAlso === undefined) {
+      under.seeAlso = seeAlso;
+      under.predLink = predLink;
+      // Both pieces start with a blank, which the shared text leaves out.
+      under.words = { text: (seeAlso + predLink).slice(1), uses: 0 };
+    }
+    // Shared only while the pieces are the ones the first job had (always, from the graph builder).
+    const shared = under.seeAlso === seeAlso && under.predLink === predLink ? ` ${this.#repeat(under.words as RepeatedText, 'GWC_UP')}` : seeAlso + predLink;
+    return shared + succLink;
   }
 
-  /**
-   * ` $(GWC_UP_<n>)` when an earlier job of the node under the same upstream job had the
-   * same text (the variable is defined now for the second one); undefined for the first.
-   */
-  #sharedUpstream(node: string, pred: Job, seeAlso: string, predLink: string): string | undefined {
-    if (seeAlso === '' && predLink === '') return undefined;
-    let byPred = this.#shared.get(node);
-    if (byPred === undefined) this.#shared.set(node, (byPred = new Map()));
-    const entry = byPred.get(pred);
-    if (entry === undefined) {
-      byPred.set(pred, { seeAlso, predLink });
-      return undefined;
+  /** What the node's jobs under `pred` share, made on the first such job. */
+  #under(job: Job, pred: Job): UnderUpstream {
+    let byPred = this.#underUpstream.get(job.node);
+    if (byPred === undefined) this.#underUpstream.set(job.node, (byPred = new Map()));
+    let under = byPred.get(pred);
+    if (under === undefined) byPred.set(pred, (under = { pred }));
+    return under;
+  }
+
+  /** The text at its first use; from the second on a variable named `<stem>_<n>`, defined now. */
+  #repeat(repeated: RepeatedText, stem: string): string {
+    repeated.uses += 1;
+    if (repeated.uses === 1) return repeated.text;
+    if (repeated.reference === undefined) {
+      const name = `${stem}_${++this.#variables}`;
+      this.#definitions += `${name} = ${repeated.text}\n`;
+      repeated.reference = `$(${name})`;
     }
-    if (entry.seeAlso !== seeAlso || entry.predLink !== predLink) return undefined;
-    if (entry.reference === undefined) {
-      const name = `GWC_UP_${++this.#variables}`;
-      // The text starts with a blank, which the definition drops.
-      this.#definitions += `${name} =${seeAlso}${predLink}\n`;
-      entry.reference = ` $(${name})`;
-    }
-    return entry.reference;
+    return repeated.reference;
   }
 
   /**
@@ -244,26 +240,15 @@ export class RecipeWriter {
     const { inherited, own } = parts;
     const ownTraits = wordTraits(own);
     if (ownTraits & UNQUOTABLE_IN_LINE) return undefined;
-    let entry = this.#inherited.get(inherited);
-    if (entry === undefined) {
+    if (!this.#inherited.has(inherited)) {
       const traits = wordTraits(inherited);
-      entry = traits & UNQUOTABLE_IN_LINE ? { body: undefined, uses: 0 } : { body: singleQuotedBody(inherited, traits), uses: 0 };
-      this.#inherited.set(inherited, entry);
+      this.#inherited.set(inherited, traits & UNQUOTABLE_IN_LINE ? undefined : { text: recipeQuotedBody(inherited, traits), uses: 0 });
     }
-    const body = entry.body;
+    const body = this.#inherited.get(inherited);
     if (body === undefined) return undefined;
-    entry.uses += 1;
-    let shared = body;
-    if (entry.uses > 1 && inherited !== '' && !body.includes('#')) {
-      if (entry.reference === undefined) {
-        const name = `GWC_CFG_${++this.#variables}`;
-        this.#definitions += `${name} = ${body}\n`;
-        entry.reference = `$(${name})`;
-      }
-      shared = entry.reference;
-    }
+    const shared = inherited !== '' && !body.text.includes('#') ? this.#repeat(body, 'GWC_CFG') : body.text;
     const separator = inherited !== '' && own !== '' ? ', ' : '';
-    return `'{${shared}${separator}${singleQuotedBody(own, ownTraits)}}'`;
+    return `'{${shared}${separator}${recipeQuotedBody(own, ownTraits)}}'`;
   }
 
   /** Jobs of one node share their fingerprint, and come in runs of one node. */
@@ -304,7 +289,7 @@ export class RecipeWriter {
   #linkText(job: Job): string {
     let text = '';
     for (const pred of job.predecessors) {
-      const pieces = this.#linkPieces(job, pred);
+      const pieces = this.#linkPieces(job, this.#under(job, pred));
       text += pieces.predLink + this.#succLink(job, pieces);
     }
     return text;
@@ -314,11 +299,10 @@ export class RecipeWriter {
     return ` --link ${ROOT_REF}${recipeWord(pieces.succPath + job.id + pieces.succTarget + job.id)}`;
   }
 
-  #linkPieces(job: Job, pred: Job): LinkPieces {
-    let byPred = this.#links.get(job.node);
-    if (byPred === undefined) this.#links.set(job.node, (byPred = new Map()));
-    let pieces = byPred.get(pred);
+  #linkPieces(job: Job, under: UnderUpstream): LinkPieces {
+    let pieces = under.links;
     if (pieces === undefined) {
+      const pred = under.pred;
       const predFolder = `${job.dir}/.pred/${pred.node}`;
       const succFolder = `${pred.dir}/.succ/${job.node}`;
       const nodeFolder = job.dir.slice(0, job.dir.length - job.id.length - 1);
@@ -328,7 +312,7 @@ export class RecipeWriter {
         succPath: `${succFolder.slice(this.#root.rootPrefix.length)}/`,
         succTarget: `=${relativeTo(succFolder, nodeFolder)}/`,
       };
-      byPred.set(pred, pieces);
+      under.links = pieces;
     }
     return pieces;
   }
