@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { nodeDirectory, nodeIdMakers, type HashProfile } from '../hash/ids.js';
+import { dependsEntry, dependsStream, mergedEntries, sha512HexOfText, withEntry, type DependsEntries } from '../hash/depends-stream.js';
+import { idDigits, nodeDirectory, nodeIdMakers, type HashProfile } from '../hash/ids.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { toJson } from '../values/py-format.js';
 import type { Value, ValueMap } from '../values/value.js';
@@ -9,7 +10,9 @@ import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
-import type { Router } from './routing.js';
+import { CommandPieces } from './render-command.js';
+import type { Route, Router } from './routing.js';
+import { JobTable, digitsKey } from './job-table.js';
 
 /** What is on disk for a job: a valid marker, outputs kwdagger left, a stale marker, or nothing. */
 export type ProbeResult = 'done' | 'adoptable' | 'stale' | 'absent';
@@ -31,12 +34,19 @@ export interface BuildOptions {
   readonly gridOptions?: RowOptions;
 }
 
+/** Where the keys of rows with one key list go: per node position, its routes and the row key of each. */
+interface RowShape {
+  readonly rowKeys: readonly string[];
+  readonly routes: readonly (readonly Route[])[];
+  readonly keys: readonly (readonly string[])[];
+}
+
 /** One node's job in the row being processed. */
 interface RowSlot {
   readonly job: JobRecord;
   readonly inputs: ReadonlyMap<string, Value>;
-  /** Node name → algo id of this job and all its ancestors (kwdagger's `depends`). */
-  readonly depends: Readonly<Record<string, string>>;
+  /** Node name → algo id of this job and all its ancestors (kwdagger's `depends`), serialized. */
+  readonly depends: DependsEntries;
 }
 
 interface NodeStats {
@@ -59,7 +69,10 @@ function fingerprintOf(node: PipelineNode): string {
 /** What a node's jobs share: id makers, the folder of their dirs, output path suffixes. */
 interface NodeMakers {
   readonly algoId: (algo: ValueMap) => string;
-  readonly processId: (depends: ValueMap) => string;
+  /** `<node>_id_`: a process id is this plus the digits of its `depends` hash. */
+  readonly processPrefix: string;
+  /** The node's jobs by the digits of their process ids. */
+  readonly jobs: JobTable<JobRecord>;
   /** `<root>/<group>/<node>/`: a job dir is this plus the process id. */
   readonly dirPrefix: string;
   /** Output name → what `path.posix.join(dir, rel)` appends to the dir ('' for '.'). */
@@ -74,10 +87,12 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     outputSuffixes.set(name, normal === '.' ? '' : `/${normal}`);
   }
   return {
-    ...nodeIdMakers(node.name, options.profile),
+    algoId: nodeIdMakers(node.name, options.profile).algoId,
+    processPrefix: `${node.name}_id_`,
+    jobs: new JobTable(),
     dirPrefix: `${nodeDirectory(options.root, node.group, node.name, options.profile)}/`,
     outputSuffixes,
-    stage: { node, position, fingerprint: fingerprintOf(node) },
+    stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node) },
   };
 }
 
@@ -121,13 +136,11 @@ const PROBED: Readonly<Record<ProbeResult, StatusDecision>> = {
 };
 
 /** kwdagger's `depends`: the node's own algo id plus every ancestor's, by node name. */
-function dependsOf(name: string, ownAlgoId: string, preds: readonly RowSlot[]): Record<string, string> {
+function dependsOf(name: string, ownAlgoId: string, preds: readonly RowSlot[]): DependsEntries {
+  const own = dependsEntry(name, ownAlgoId);
   const only = preds.length === 1 ? preds[0] : undefined;
-  if (only) return { ...only.depends, [name]: ownAlgoId };
-  const depends: Record<string, string> = {};
-  for (const pred of preds) Object.assign(depends, pred.depends);
-  depends[name] = ownAlgoId;
-  return depends;
+  if (only) return withEntry(only.depends, own);
+  return mergedEntries(preds.map((pred) => pred.depends), own);
 }
 
 /** Builds the job graph: configures every node for every row, names jobs by process id and merges duplicates. */
@@ -135,7 +148,6 @@ export class GraphBuilder {
   readonly #pipeline: Pipeline;
   readonly #router: Router;
   readonly #options: BuildOptions;
-  readonly #jobs = new Map<string, JobRecord>();
   readonly #order: JobRecord[] = [];
   readonly #stats: NodeStats[];
   readonly #position: ReadonlyMap<string, number>;
@@ -145,7 +157,8 @@ export class GraphBuilder {
   readonly #lastConfigKeys = new Map<NodeMakers, ConfigKeys>();
   /** Per node position, its last job made: the next one may share parts with it. */
   readonly #lastJob: (JobRecord | undefined)[] = [];
-  #previous: { readonly routed: readonly RoutedValue[][]; readonly slots: readonly RowSlot[] } | undefined;
+  #previous: { readonly row: ValueMap; readonly shape: RowShape; readonly slots: readonly RowSlot[] } | undefined;
+  #lastShape: RowShape | undefined;
   #rows = 0;
 
   constructor(pipeline: Pipeline, router: Router, options: BuildOptions) {
@@ -174,28 +187,51 @@ export class GraphBuilder {
    * previous row's job again. Product order changes the last keys fastest, so
    * upstream nodes are configured once per distinct value, not once per row.
    */
-  #reusable(i: number, routed: readonly RoutedValue[], slots: readonly RowSlot[]): RowSlot | undefined {
+  #reusable(i: number, row: ValueMap, shape: RowShape, slots: readonly RowSlot[]): RowSlot | undefined {
     const previous = this.#previous;
     if (!previous) return undefined;
-    const before = previous.routed[i] as readonly RoutedValue[];
-    if (before.length !== routed.length) return undefined;
-    for (let k = 0; k < routed.length; k++) {
-      const [a, b] = [routed[k] as RoutedValue, before[k] as RoutedValue];
-      if (a.route !== b.route || a.value !== b.value) return undefined;
+    const keys = shape.keys[i] as readonly string[];
+    if (shape !== previous.shape) {
+      const [routes, before] = [shape.routes[i] as readonly Route[], previous.shape.routes[i] as readonly Route[]];
+      if (routes.length !== before.length) return undefined;
+      for (let k = 0; k < routes.length; k++) if (routes[k] !== before[k]) return undefined;
+      const beforeKeys = previous.shape.keys[i] as readonly string[];
+      for (let k = 0; k < keys.length; k++) if (row[keys[k] as string] !== previous.row[beforeKeys[k] as string]) return undefined;
+    } else {
+      for (let k = 0; k < keys.length; k++) if (row[keys[k] as string] !== previous.row[keys[k] as string]) return undefined;
     }
     for (const j of this.#upstream[i] as readonly number[]) if (slots[j] !== previous.slots[j]) return undefined;
     return previous.slots[i];
   }
 
-  /** Routes one row's keys to the nodes that read them. */
-  #split(row: ValueMap): RoutedValue[][] {
-    const perNode: RoutedValue[][] = this.#pipeline.nodes.map(() => []);
-    for (const key of Object.keys(row)) {
+  /**
+   * Where one row's keys go, by node. Rows of one matrix have the same keys in the
+   * same order, so the routes of the last row's keys are nearly always the answer.
+   */
+  #shapeOf(row: ValueMap): RowShape {
+    const rowKeys = Object.keys(row);
+    const last = this.#lastShape;
+    if (last && last.rowKeys.length === rowKeys.length && last.rowKeys.every((key, k) => key === rowKeys[k])) return last;
+    const routes: Route[][] = this.#pipeline.nodes.map(() => []);
+    const keys: string[][] = this.#pipeline.nodes.map(() => []);
+    for (const key of rowKeys) {
       for (const route of this.#router.routes.get(key) ?? []) {
-        perNode[this.#position.get(route.node) as number]?.push({ route, value: row[key] as Value });
+        const position = this.#position.get(route.node) as number;
+        routes[position]?.push(route);
+        keys[position]?.push(key);
       }
     }
-    return perNode;
+    this.#lastShape = { rowKeys, routes, keys };
+    return this.#lastShape;
+  }
+
+  /** The keys one row routes to node `i`, with their values. */
+  #routedValues(i: number, row: ValueMap, shape: RowShape): RoutedValue[] {
+    const routes = shape.routes[i] as readonly Route[];
+    const keys = shape.keys[i] as readonly string[];
+    const values = new Array<RoutedValue>(routes.length);
+    for (let k = 0; k < routes.length; k++) values[k] = { route: routes[k] as Route, value: row[keys[k] as string] as Value };
+    return values;
   }
 
   /** The jobs of the row being added, by node position; what {@link #context} reads. */
@@ -213,23 +249,23 @@ export class GraphBuilder {
 
   addRow(row: ValueMap): void {
     const rowIndex = this.#rows++;
-    const routed = this.#split(row);
+    const shape = this.#shapeOf(row);
     const slots: RowSlot[] = [];
     this.#slots = slots;
     const nodes = this.#pipeline.nodes;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i] as PipelineNode;
-      const reused = this.#reusable(i, routed[i] ?? [], slots);
+      const reused = this.#reusable(i, row, shape, slots);
       if (reused) {
         reused.job.addRow(rowIndex);
         (this.#stats[i] as NodeStats).rows += 1;
         slots.push(reused);
         continue;
       }
-      const configured = configureNode(node, routed[i] ?? [], this.#configureContext);
+      const configured = configureNode(node, this.#routedValues(i, row, shape), this.#configureContext);
       slots.push(this.#jobFor(node, configured, configured.preds.map((name) => this.#slotOf(name)), rowIndex));
     }
-    this.#previous = { routed, slots };
+    this.#previous = { row, shape, slots };
   }
 
   #jobFor(node: PipelineNode, configured: ConfiguredNode, preds: readonly RowSlot[], rowIndex: number): RowSlot {
@@ -239,15 +275,16 @@ export class GraphBuilder {
     const makers = this.#makers[position] as NodeMakers;
     const ownAlgoId = makers.algoId(configured.algo);
     const depends = dependsOf(node.name, ownAlgoId, preds);
-    // The hash sorts the keys: `depends` is a plain dict in kwdagger.
-    const id = makers.processId(depends);
-    const existing = this.#jobs.get(id);
+    const digits = idDigits(sha512HexOfText(dependsStream(depends)), this.#options.profile);
+    const key = digitsKey(digits);
+    const existing = makers.jobs.get(key, digits);
     if (existing) {
       existing.addRow(rowIndex);
       this.#notePerfCollapse(stats, existing, configured);
       return { job: existing, inputs: configured.inputs, depends };
     }
-    const job = this.#createJob({ node, configured, preds, id, algoId: ownAlgoId, rowIndex, stats, makers });
+    const job = this.#createJob({ node, configured, preds, id: makers.processPrefix + digits, algoId: ownAlgoId, rowIndex, stats, makers });
+    makers.jobs.add(key, digits, job);
     return { job, inputs: configured.inputs, depends };
   }
 
@@ -301,7 +338,6 @@ export class GraphBuilder {
       this.#lastJob[makers.stage.position],
     );
     this.#lastJob[makers.stage.position] = job;
-    this.#jobs.set(id, job);
     this.#order.push(job);
     return job;
   }

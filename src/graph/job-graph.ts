@@ -59,6 +59,11 @@ export interface Job {
   readonly final: ValueMap;
   /** The exact shell command (executable plus quoted arguments), as written to invoke.sh. */
   readonly command: string;
+  /**
+   * {@link command} in pieces: the executable, then each argument (a list value's
+   * words together) with its leading blank. Pieces jobs share are the same strings.
+   */
+  readonly commandPieces: readonly string[];
   /** job_config.json's text (one line): {@link config} as JSON, ints and floats kept apart. */
   readonly configJson: string;
   /**
@@ -73,6 +78,8 @@ export interface Job {
   readonly fingerprint: string;
   /** Absolute paths of the declared outputs, by name. */
   readonly outputs: Readonly<Record<string, string>>;
+  /** The absolute path of one declared output (what {@link outputs} has for it, without building the record). */
+  outputPath(name: string): string;
   /** Absolute paths of ancestor job dirs, for invoke.sh's "See Also". */
   readonly ancestorDirs: readonly string[];
   readonly links: readonly JobLink[];

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { PipelineNode, Resources } from '../pipeline/pipeline.js';
 import type { Value, ValueMap } from '../values/value.js';
 import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
-import { renderCommand } from './render-command.js';
+import type { CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
 
 /** What every job of one node shares; one object per node keeps jobs small. */
@@ -12,6 +12,8 @@ export interface JobStage {
   readonly position: number;
   /** Hash of the node's command and argument template (see the build). */
   readonly fingerprint: string;
+  /** Renders the node's commands, remembering the pieces its jobs share. */
+  readonly commandPieces: CommandPieces;
 }
 
 /** A job's status with its reason; the common ones are shared constants. */
@@ -249,8 +251,12 @@ export class JobRecord implements Job {
     return all;
   }
 
+  get commandPieces(): readonly string[] {
+    return this.#kind.stage.commandPieces.of(this.final);
+  }
+
   get command(): string {
-    return renderCommand(this.#kind.stage.node, this.final);
+    return this.commandPieces.join('');
   }
 
   /**

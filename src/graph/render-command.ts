@@ -31,3 +31,42 @@ export function renderCommand(node: Pick<PipelineNode, 'command' | 'args'>, fina
     : Object.keys(finalConfig).map((key) => renderOption(key, finalConfig[key] as Value));
   return words.length ? `${node.command} ${words.join(' ')}` : node.command;
 }
+
+/** Values a piece cache keeps per key; past that a key's pieces are rendered each time. */
+const PIECES_PER_KEY = 1 << 12;
+
+/**
+ * {@link renderCommand} in pieces: the node's command, then one piece per argument
+ * word group, each with its leading blank, so joined they are the command. A sweep
+ * repeats most values across a node's jobs (every upstream output path, most params),
+ * so `--key=value` pieces are remembered by key and value instead of quoted per job.
+ */
+export class CommandPieces {
+  readonly #node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>;
+  readonly #byKey = new Map<string, Map<Value, string>>();
+
+  constructor(node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>) {
+    this.#node = node;
+  }
+
+  of(finalConfig: ValueMap): string[] {
+    const node = this.#node;
+    if (node.args) return [node.command, ...node.args.flatMap((pieces) => renderWord(pieces, finalConfig)).map((word) => ` ${word}`)];
+    const pieces = [node.command];
+    for (const key of Object.keys(finalConfig)) pieces.push(this.#option(key, finalConfig[key] as Value));
+    return pieces;
+  }
+
+  #option(key: string, value: Value): string {
+    // Objects are not remembered, nor output paths (each job has its own), nor -0 (a Map takes it for 0).
+    if ((typeof value === 'object' && value !== null) || Object.is(value, -0) || this.#node.outputs.has(key)) return ` ${renderOption(key, value)}`;
+    let pieces = this.#byKey.get(key);
+    if (pieces === undefined) this.#byKey.set(key, (pieces = new Map()));
+    let piece = pieces.get(value);
+    if (piece === undefined) {
+      piece = ` ${renderOption(key, value)}`;
+      if (pieces.size < PIECES_PER_KEY) pieces.set(value, piece);
+    }
+    return piece;
+  }
+}

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { ValueMap } from '../values/value.js';
+import { convertHexBasePrefix } from './base-convert.js';
 import { hashDataPrefix, memoizedHashPrefix, type HashBase } from './ubelt-hash.js';
 
 /**
@@ -36,6 +37,12 @@ export function condenser(typeName: string, profile: HashProfile): (config: Valu
 export function nodeIdMakers(nodeName: string, profile: HashProfile): { algoId: (algo: ValueMap) => string; processId: (depends: ValueMap) => string } {
   const { base, length } = HASH_FORMAT[profile];
   return { algoId: memoizedHashPrefix(`${nodeName}_algo_id_`, base, length), processId: condenser(`${nodeName}_id`, profile) };
+}
+
+/** The hash part of an id (what follows `<type>_`) from the sha512 hex digest of its stream. */
+export function idDigits(hex: string, profile: HashProfile): string {
+  const { base, length } = HASH_FORMAT[profile];
+  return convertHexBasePrefix(hex, base, length);
 }
 
 /** `<node>_algo_id_<hash>` of the node's algo config; it does not depend on the DAG. */

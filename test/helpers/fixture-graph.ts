@@ -53,6 +53,7 @@ function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<str
   });
   const command = spec.command ?? `echo ${spec.id}`;
   const status = spec.status ?? 'to_run';
+  const outputs: Record<string, string> = Object.fromEntries(Object.entries(spec.outputs ?? {}).map(([name, rel]) => [name, posix.join(dir, rel)]));
   return {
     id: spec.id,
     node: spec.node,
@@ -71,11 +72,13 @@ function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<str
     ancestors: ancestors(preds, earlier),
     final: spec.final ?? {},
     command,
+    commandPieces: [command],
     config: spec.config ?? {},
     configJson: toJson(spec.config ?? {}),
     configParts: { inherited: '', own: toJson(spec.config ?? {}).slice(1, -1) },
     fingerprint: createHash('sha256').update(`${spec.id}\0${command}`).digest('hex').slice(0, 16),
-    outputs: Object.fromEntries(Object.entries(spec.outputs ?? {}).map(([name, rel]) => [name, posix.join(dir, rel)])),
+    outputs,
+    outputPath: (name) => outputs[name] as string,
     ancestorDirs: ancestors(preds, earlier).map((job) => job.dir),
     links: preds.flatMap((pred) => predSuccLinks(pred, spec.node, spec.id, dir)),
     resources: spec.resources ?? {},

@@ -98,11 +98,13 @@ export function makeCommentText(text: string): string {
  * no quoting for file names (`:`, `#`, `%`, `=`, `;`, `|`, `*`, `?`, `[`, `]`, `(`, `\`, `$`, blanks...).
  */
 const MAKE_SAFE_PATH = /^[A-Za-z0-9._+,@/\u0080-\u{10ffff}-]*$/u;
+/** The same set without non-ASCII: a plain regex, several times faster on the usual paths than a `u` one. */
+const MAKE_SAFE_ASCII_PATH = /^[A-Za-z0-9._+,@/-]*$/;
 const MAKE_UNSAFE_CHAR = /[^A-Za-z0-9._+,@/\u0080-\u{10ffff}-]/gu;
 
 /** True when the path can be written as a make target and a bare shell word. */
 export function isMakeSafePath(path: string): boolean {
-  return MAKE_SAFE_PATH.test(path);
+  return MAKE_SAFE_ASCII_PATH.test(path) || MAKE_SAFE_PATH.test(path);
 }
 
 /** The distinct characters that keep a path from being make-safe, in order of appearance. */

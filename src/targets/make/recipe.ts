@@ -85,6 +85,16 @@ interface UnderUpstream {
 /** Traits that keep a text out of a single-quoted word on one recipe line. */
 const UNQUOTABLE_IN_LINE = WORD_LINE_BREAK | WORD_NUL;
 
+/** How many command pieces a folder's jobs remember; a sweep's distinct values are far fewer. */
+const REMEMBERED_PIECES = 1 << 14;
+
+/** Quoted, root-shortened bodies of command pieces, for the jobs whose dirs are in one folder. */
+interface FolderPieces {
+  /** The folder, with its trailing slash. */
+  readonly folder: string;
+  readonly bodies: Map<string, string>;
+}
+
 /** The two `--link` words a job gets per predecessor, less what names the job itself. */
 interface LinkPieces {
   /** `--link $(@D)/.pred/<node>/<id>=<target>`: the same for every job of one node. */
@@ -93,6 +103,8 @@ interface LinkPieces {
   readonly succPath: string;
   /** `=` and the succ link's target up to the job's id. */
   readonly succTarget: string;
+  /** Both are bare shell words: with a bare id, the succ link word needs no quoting. */
+  plain: boolean;
 }
 
 /**
@@ -122,6 +134,10 @@ export class RecipeWriter {
   readonly #tail: string;
   readonly #workdirHasLineBreak: boolean;
   #lastFingerprint = '';
+  /** Job dir folder → the quoted bodies of command pieces that name no job dir in it. */
+  readonly #folderPieces = new Map<string, FolderPieces>();
+  #lastFolder: FolderPieces | undefined;
+  readonly #outputNamesOf = new Map<string, readonly string[]>();
   #lastFingerprintWord = "''";
 
   constructor(graph: JobGraph, options: TargetOptions, root: RootPaths) {
@@ -133,10 +149,9 @@ export class RecipeWriter {
   }
 
   /** Whether the cached pieces give this job's recipe; the rest is written word by word. */
-  #covers(job: Job, marker: string, commandTraits: number): boolean {
+  #covers(job: Job, marker: string): boolean {
     return (
       !this.#workdirHasLineBreak &&
-      (commandTraits & WORD_LINE_BREAK) === 0 &&
       isMarkerOf(marker, job.dir) &&
       // The workdir is written through $(@D) when it lies in the job dir.
       !this.#graph.workdir.startsWith(job.dir) &&
@@ -146,22 +161,66 @@ export class RecipeWriter {
 
   /** The recipe line of a job whose done marker is `marker` (its rule's target). */
   recipe(job: Job, marker: string = job.marker): string {
-    const command = job.command;
-    const commandTraits = wordTraits(command);
-    if (!this.#covers(job, marker, commandTraits)) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
+    const command = this.#covers(job, marker) ? this.#commandWord(job) : undefined;
+    if (command === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
     const config = this.#configWord(job.configParts);
     const outputs = this.#outputs(job);
     if (config === undefined || outputs === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
     const gpus = job.resources.gpus ?? 0;
+    const idWord = recipeWord(job.id);
     return (
-      `\t@set -- --dir ${JOB_DIR_REF} --id ${recipeWord(job.id)} --fp ${this.#fingerprintWord(job.fingerprint)}` +
+      `\t@set -- --dir ${JOB_DIR_REF} --id ${idWord} --fp ${this.#fingerprintWord(job.fingerprint)}` +
       ` --config ${config}` +
       outputs +
-      this.#upstreamText(job) +
+      this.#upstreamText(job, idWord === job.id) +
       (gpus > 0 ? ` --gpus ${gpus}` : '') +
       (job.redo ? ' --redo' : '') +
-      `${this.#tail} ${this.#shortenPaths(recipeWordWithTraits(command, commandTraits), job.dir)}; $(GWC_RUN)\n`
+      `${this.#tail} ${command}; $(GWC_RUN)\n`
     );
+  }
+
+  /**
+   * The command as one recipe word with its paths shortened; undefined when it holds a
+   * line break or NUL. The quoted body of a text is the concatenation of its pieces'
+   * bodies, and a make-safe path holds no blank, so no path spans two pieces (each
+   * starts with one): the word is built from per-piece text, remembered for the pieces
+   * that do not name a job dir of the folder this job's dir is in.
+   */
+  #commandWord(job: Job): string | undefined {
+    const pieces = job.commandPieces;
+    if (pieces.length === 1) {
+      const command = pieces[0] as string;
+      const traits = wordTraits(command);
+      return traits & UNQUOTABLE_IN_LINE ? undefined : this.#shortenPaths(recipeWordWithTraits(command, traits), job.dir);
+    }
+    const remembered = this.#piecesOfFolder(job.dir);
+    let body = '';
+    for (const piece of pieces) {
+      let text = remembered.bodies.get(piece);
+      if (text === undefined) {
+        const traits = wordTraits(piece);
+        if (traits & UNQUOTABLE_IN_LINE) return undefined;
+        const quoted = recipeQuotedBody(piece, traits);
+        if (quoted.includes(remembered.folder)) text = this.#shortenPaths(quoted, job.dir);
+        else {
+          text = this.#shortenRoot(quoted);
+          if (remembered.bodies.size < REMEMBERED_PIECES) remembered.bodies.set(piece, text);
+        }
+      }
+      body += text;
+    }
+    return `'${body}'`;
+  }
+
+  /** The remembered piece bodies for jobs whose dirs are in the folder of `dir` (jobs come in runs of one folder). */
+  #piecesOfFolder(dir: string): FolderPieces {
+    const last = this.#lastFolder;
+    if (last !== undefined && dir.startsWith(last.folder) && dir.indexOf('/', last.folder.length) === -1) return last;
+    const folder = dir.slice(0, dir.lastIndexOf('/') + 1);
+    let pieces = this.#folderPieces.get(folder);
+    if (pieces === undefined) this.#folderPieces.set(folder, (pieces = { folder, bodies: new Map() }));
+    this.#lastFolder = pieces;
+    return pieces;
   }
 
   /**
@@ -174,8 +233,8 @@ export class RecipeWriter {
     return definitions;
   }
 
-  /** The job's `--see-also` and `--link` words. */
-  #upstreamText(job: Job): string {
+  /** The job's `--see-also` and `--link` words; `plainId`: its id is a bare shell word. */
+  #upstreamText(job: Job, plainId: boolean): string {
     const preds = job.predecessors;
     const seeAlso = this.#seeAlsoText(job.ancestors);
     const links = this.#options.enableLinks;
@@ -183,7 +242,7 @@ export class RecipeWriter {
     const under = this.#under(job, preds[0] as Job);
     const pieces = links ? this.#linkPieces(job, under) : undefined;
     const predLink = pieces?.predLink ?? '';
-    const succLink = pieces ? this.#succLink(job, pieces) : '';
+    const succLink = pieces ? this.#succLink(job, pieces, plainId) : '';
     if (seeAlso === '' && predLink === '') return succLink;
     if (under.seeAlso === undefined) {
       under.seeAlso = seeAlso;
@@ -225,9 +284,13 @@ export class RecipeWriter {
    */
   #shortenPaths(word: string, jobDir: string): string {
     // split and join: measured faster than replaceAll for these short words.
-    const short = word.split(jobDir).join(JOB_DIR_REF);
+    return this.#shortenRoot(word.split(jobDir).join(JOB_DIR_REF));
+  }
+
+  /** Paths under the root spelled `$(ROOT)/...` (see {@link #shortenPaths}). */
+  #shortenRoot(text: string): string {
     const { rootPrefix, rootSlash } = this.#root;
-    return rootPrefix === '' ? short : short.split(rootSlash).join(`${ROOT_REF}/`);
+    return rootPrefix === '' ? text : text.split(rootSlash).join(`${ROOT_REF}/`);
   }
 
   /**
@@ -262,16 +325,21 @@ export class RecipeWriter {
 
   /** ` --output <path>` per output in name order; undefined when a path has a line break. */
   #outputs(job: Job): string | undefined {
-    const outputs = job.outputs;
-    const names = Object.keys(outputs);
-    if (names.length > 1) names.sort();
+    const names = this.#outputNames(job);
     let text = '';
     for (const name of names) {
-      const path = outputs[name] as string;
+      const path = job.outputPath(name);
       if (LINE_BREAK.test(path)) return undefined;
       text += ` --output ${runnerWord(path, job.dir, this.#root)}`;
     }
     return text;
+  }
+
+  /** A node's output names, sorted: every job of a node has the same. */
+  #outputNames(job: Job): readonly string[] {
+    let names = this.#outputNamesOf.get(job.node);
+    if (names === undefined) this.#outputNamesOf.set(job.node, (names = Object.keys(job.outputs).sort()));
+    return names;
   }
 
   #seeAlsoText(ancestors: readonly Job[]): string {
@@ -290,13 +358,15 @@ export class RecipeWriter {
     let text = '';
     for (const pred of job.predecessors) {
       const pieces = this.#linkPieces(job, this.#under(job, pred));
-      text += pieces.predLink + this.#succLink(job, pieces);
+      text += pieces.predLink + this.#succLink(job, pieces, false);
     }
     return text;
   }
 
-  #succLink(job: Job, pieces: LinkPieces): string {
-    return ` --link ${ROOT_REF}${recipeWord(pieces.succPath + job.id + pieces.succTarget + job.id)}`;
+  #succLink(job: Job, pieces: LinkPieces, plainId: boolean): string {
+    const word = pieces.succPath + job.id + pieces.succTarget + job.id;
+    // Bare words joined are bare (succPath starts with '/', so no assignment either).
+    return ` --link ${ROOT_REF}${plainId && pieces.plain ? word : recipeWord(word)}`;
   }
 
   #linkPieces(job: Job, under: UnderUpstream): LinkPieces {
@@ -311,7 +381,9 @@ export class RecipeWriter {
         predLink: ` --link ${runnerWord(`${predFolder}/${pred.id}=${relativeTo(predFolder, pred.dir)}`, job.dir, this.#root)}`,
         succPath: `${succFolder.slice(this.#root.rootPrefix.length)}/`,
         succTarget: `=${relativeTo(succFolder, nodeFolder)}/`,
+        plain: false,
       };
+      pieces.plain = wordTraits(pieces.succPath + pieces.succTarget) === 0 && pieces.succPath.startsWith('/');
       under.links = pieces;
     }
     return pieces;

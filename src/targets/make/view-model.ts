@@ -66,27 +66,22 @@ function prerequisite(dep: Job, context: RuleContext): string {
 }
 
 /**
- * One job's rule: its marker, made from its dependencies' markers. Redo jobs and
- * jobs whose marker is stale also depend on FORCE, since their marker file exists.
+ * One job's rule: its marker (`target` is how the Makefile writes it), made from its
+ * dependencies' markers. Redo jobs and jobs whose marker is stale also depend on
+ * FORCE, since their marker file exists.
  */
-export function jobRule(job: Job, context: RuleContext): string {
-  const marker = job.marker;
-  let head = makePath(marker, context) + ':';
+export function jobRule(job: Job, marker: string, target: string, context: RuleContext): string {
+  let head = `${target}:`;
   for (const dep of job.depJobs) head += ` ${prerequisite(dep, context)}`;
   if (job.redo || job.staleMarker) head += ' FORCE';
   const recipe = context.recipes.recipe(job, marker);
   return `\n${context.recipes.takeDefinitions()}${head}\n${recipe}`;
 }
 
-/** Scheduled jobs grouped by node, each group in topological order. */
-function jobsByNode(jobs: readonly Job[]): Map<string, Job[]> {
-  const groups = new Map<string, Job[]>();
-  for (const job of jobs) {
-    const group = groups.get(job.node);
-    if (group) group.push(job);
-    else groups.set(job.node, [job]);
-  }
-  return groups;
+/** A node's scheduled jobs, gathered while the rules are written. */
+interface NodeRules {
+  readonly jobs: Job[];
+  toRun: number;
 }
 
 /**
@@ -98,20 +93,23 @@ function jobsByNode(jobs: readonly Job[]): Map<string, Job[]> {
 export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   const buffer = new ChunkBuffer();
   buffer.push('\n# one rule per job: its done marker, made by the runner\n');
+  const byNode = new Map<string, NodeRules>(context.graph.nodes.map((node) => [node.name, { jobs: [], toRun: 0 }]));
+  let rules: NodeRules | undefined;
   for (const job of context.jobs) {
-    if (buffer.push(jobRule(job, context))) yield buffer.take();
+    if (rules === undefined || rules.jobs[0]?.node !== job.node) rules = byNode.get(job.node) as NodeRules;
+    const marker = job.marker;
+    const target = makePath(marker, context);
+    rules.jobs.push(job);
+    if (job.status === 'to_run') rules.toRun += 1;
+    if (buffer.push(jobRule(job, marker, target, context))) yield buffer.take();
   }
   buffer.push(NODE_SECTION_COMMENT);
-  const groups = jobsByNode(context.jobs);
   for (const node of context.graph.nodes) {
-    const jobs = groups.get(node.name) ?? [];
+    const { jobs, toRun } = byNode.get(node.name) as NodeRules;
     const markers = `GWC_MARKERS_${node.name}`;
     buffer.push(`\n${markers} :=`);
-    let toRun = 0;
-    for (const job of jobs) {
-      if (job.status === 'to_run') toRun += 1;
-      if (buffer.push(` \\\n  ${makePath(job.marker, context)}`)) yield buffer.take();
-    }
+    // Made again rather than kept from the rules: a million kept strings cost more to collect.
+    for (const job of jobs) if (buffer.push(` \\\n  ${makePath(job.marker, context)}`)) yield buffer.take();
     buffer.push(`\n${node.name}: $(${markers})\n`);
     if (toRun === 0) continue;
     // A done job's dir exists: list the others' unless every job is to run.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { renderCommand } from '../../../src/graph/render-command.js';
+import { CommandPieces, renderCommand } from '../../../src/graph/render-command.js';
 import { shlexQuote } from '../../../src/graph/shlex-quote.js';
 import type { ValueMap } from '../../../src/values/value.js';
 
@@ -46,6 +46,32 @@ describe('renderCommand', () => {
     test(c.name, () => {
       const node = c.args ? { command: 'node predict.js', args: c.args } : { command: 'node predict.js' };
       assert.equal(renderCommand(node, c.config), c.want);
+    });
+  }
+});
+
+describe('CommandPieces joined are renderCommand', () => {
+  const outputs = new Map([['out', 'out.json']]);
+  const configs: ValueMap[] = [
+    {},
+    { p: 1n, q: 1, r: -0, s: 0, t: 'a b', out: '/r/x/out.json', flag: true, none: null },
+    { p: 2n, q: 1, r: 0, s: -0, t: "it's", out: '/r/y/out.json', flag: false, none: null },
+    { list: ['a', 'b c'], map: { k: 1n }, out: '/r/z/out.json' },
+    { list: ['a', 'b c'], map: { k: 2n }, out: '/r/z/out.json', nan: NaN },
+  ];
+  const nodes = [
+    { command: 'node predict.js', outputs },
+    { command: 'node predict.js', outputs, args: [[{ kind: 'literal', text: '--x' }], [{ kind: 'ref', key: 'p' }]] as const },
+  ];
+  for (const node of nodes) {
+    test(node.args ? 'with a template' : 'key=value', () => {
+      const pieces = new CommandPieces(node);
+      // Twice over: the second pass reads remembered pieces.
+      for (const config of [...configs, ...configs]) {
+        const got = pieces.of(config);
+        assert.equal(got.join(''), renderCommand(node, config));
+        for (const piece of got.slice(1)) assert.ok(piece.startsWith(' '), piece);
+      }
     });
   }
 });

@@ -71,6 +71,16 @@ const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
   ['a fan-in', () => graphOf(FAN_IN, 'a.p: [1, 2]\nb.q: [3, 4]\n'), {}],
   ['redo', () => graphOf(CHAIN, 'track.thresh: [0.1]\ntrack.__enabled__: redo\n'), {}],
   ['the root is /', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2]\n', { root: '/' }), {}],
+  [
+    'values that name the root and a job folder, whole or in part',
+    () =>
+      graphOf(
+        CHAIN,
+        `predict.note: ${quoted(['/srv/runs', '/srv/runs/', '/srv/runs/pred/predict/', 'x=/srv/runs/pred/predict/y /srv/runs/eval', "'/srv/runs/pred/'$", '/srv/runsX/'])}\ntrack.thresh: [0.1, 0.2]\n`,
+        { root: '/srv/runs' },
+      ),
+    {},
+  ],
   ['a workdir with a line break', () => graphOf(CHAIN, 'track.thresh: [0.1]\n', { workdir: '/srv/w\nx' }), {}],
 ];
 

@@ -1,0 +1,58 @@
+/**
+ * One node's jobs by process id, for merging grid rows into jobs. Ids are hash
+ * digits, so the table is keyed by a number hashed from the digits alone, not
+ * from the whole id text: a `Map` of a million fresh `<node>_id_<digits>` strings
+ * spends most of its time flattening and hashing them and chasing its own entries. Open addressing over an `Int32Array`; equal
+ * keys are told apart by the id digits.
+ */
+export class JobTable<T> {
+  /** Per slot two numbers: entry index + 1 (0 = empty) and the entry's key. */
+  #slots = new Int32Array(2 << 8);
+  #digits: string[] = [];
+  #values: T[] = [];
+
+  get size(): number {
+    return this.#values.length;
+  }
+
+  /** The value stored for `digits`, whose key is `key` (see {@link digitsKey}). */
+  get(key: number, digits: string): T | undefined {
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let at = key & mask; ; at = (at + 1) & mask) {
+      const entry = slots[2 * at] as number;
+      if (entry === 0) return undefined;
+      if (slots[2 * at + 1] === key && this.#digits[entry - 1] === digits) return this.#values[entry - 1];
+    }
+  }
+
+  /** Stores a value for digits not in the table yet. */
+  add(key: number, digits: string, value: T): void {
+    if (4 * (this.#values.length + 1) > this.#slots.length) this.#grow();
+    this.#digits.push(digits);
+    this.#values.push(value);
+    this.#place(this.#slots, key, this.#values.length);
+  }
+
+  #place(slots: Int32Array, key: number, entry: number): void {
+    const mask = (slots.length >> 1) - 1;
+    let at = key & mask;
+    while (slots[2 * at] !== 0) at = (at + 1) & mask;
+    slots[2 * at] = entry;
+    slots[2 * at + 1] = key;
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    const slots = new Int32Array(2 * old.length);
+    for (let at = 0; at < old.length; at += 2) if (old[at] !== 0) this.#place(slots, old[at + 1] as number, old[at] as number);
+    this.#slots = slots;
+  }
+}
+
+/** A table key for id digits (FNV-1a over their characters). */
+export function digitsKey(digits: string): number {
+  let key = 0x811c9dc5;
+  for (let i = 0; i < digits.length; i++) key = Math.imul(key ^ digits.charCodeAt(i), 0x01000193);
+  return key | 0;
+}
