@@ -35,15 +35,24 @@ export function renderCommand(node: Pick<PipelineNode, 'command' | 'args'>, fina
 /** Values a piece cache keeps per key; past that a key's pieces are rendered each time. */
 const PIECES_PER_KEY = 1 << 12;
 
+/** The remembered pieces of one key: the last value's, and a bounded map. */
+interface KeyPieces {
+  lastValue: Value | undefined;
+  lastPiece: string;
+  readonly byValue: Map<Value, string>;
+}
+
 /**
  * {@link renderCommand} in pieces: the node's command, then one piece per argument
  * word group, each with its leading blank, so joined they are the command. A sweep
- * repeats most values across a node's jobs (every upstream output path, most params),
- * so `--key=value` pieces are remembered by key and value instead of quoted per job.
+ * repeats most values across a node's jobs, so `--key=value` pieces are remembered by
+ * key and value instead of quoted per job: a map for the values a key takes again and
+ * again (params), the last value for those that come in runs (the output paths of the
+ * upstream job, which the jobs under it read one after another).
  */
 export class CommandPieces {
   readonly #node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>;
-  readonly #byKey = new Map<string, Map<Value, string>>();
+  readonly #byKey = new Map<string, KeyPieces>();
 
   constructor(node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>) {
     this.#node = node;
@@ -60,13 +69,16 @@ export class CommandPieces {
   #option(key: string, value: Value): string {
     // Objects are not remembered, nor output paths (each job has its own), nor -0 (a Map takes it for 0).
     if ((typeof value === 'object' && value !== null) || Object.is(value, -0) || this.#node.outputs.has(key)) return ` ${renderOption(key, value)}`;
-    let pieces = this.#byKey.get(key);
-    if (pieces === undefined) this.#byKey.set(key, (pieces = new Map()));
-    let piece = pieces.get(value);
+    let remembered = this.#byKey.get(key);
+    if (remembered === undefined) this.#byKey.set(key, (remembered = { lastValue: undefined, lastPiece: '', byValue: new Map() }));
+    if (remembered.lastValue === value) return remembered.lastPiece;
+    let piece = remembered.byValue.get(value);
     if (piece === undefined) {
       piece = ` ${renderOption(key, value)}`;
-      if (pieces.size < PIECES_PER_KEY) pieces.set(value, piece);
+      if (remembered.byValue.size < PIECES_PER_KEY) remembered.byValue.set(value, piece);
     }
+    remembered.lastValue = value;
+    remembered.lastPiece = piece;
     return piece;
   }
 }

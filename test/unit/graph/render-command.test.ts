@@ -67,7 +67,7 @@ describe('CommandPieces joined are renderCommand', () => {
     test(node.args ? 'with a template' : 'key=value', () => {
       const pieces = new CommandPieces(node);
       // Twice over: the second pass reads remembered pieces.
-      for (const config of [...configs, ...configs]) {
+      for (const config of [...configs, ...configs, configs[1] as ValueMap, configs[1] as ValueMap, configs[2] as ValueMap]) {
         const got = pieces.of(config);
         assert.equal(got.join(''), renderCommand(node, config));
         for (const piece of got.slice(1)) assert.ok(piece.startsWith(' '), piece);
