@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { dependsEntry, dependsStream, mergedEntries, sha512HexOfText, withEntry, type DependsEntries } from '../hash/depends-stream.js';
-import { idDigits, nodeDirectory, nodeIdMakers, type HashProfile } from '../hash/ids.js';
+import { dependsEntry, dependsStream, mergedEntries, withEntry, type DependsEntries } from '../hash/depends-stream.js';
+import { nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from '../hash/ids.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { toJson } from '../values/py-format.js';
 import type { Value, ValueMap } from '../values/value.js';
@@ -67,10 +67,7 @@ function fingerprintOf(node: PipelineNode): string {
 }
 
 /** What a node's jobs share: id makers, the folder of their dirs, output path suffixes. */
-interface NodeMakers {
-  readonly algoId: (algo: ValueMap) => string;
-  /** `<node>_id_`: a process id is this plus the digits of its `depends` hash. */
-  readonly processPrefix: string;
+interface NodeMakers extends NodeIdMakers {
   /** The node's jobs by the digits of their process ids. */
   readonly jobs: JobTable<JobRecord>;
   /** `<root>/<group>/<node>/`: a job dir is this plus the process id. */
@@ -87,8 +84,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     outputSuffixes.set(name, normal === '.' ? '' : `/${normal}`);
   }
   return {
-    algoId: nodeIdMakers(node.name, options.profile).algoId,
-    processPrefix: `${node.name}_id_`,
+    ...nodeIdMakers(node.name, options.profile),
     jobs: new JobTable(),
     dirPrefix: `${nodeDirectory(options.root, node.group, node.name, options.profile)}/`,
     outputSuffixes,
@@ -190,16 +186,13 @@ export class GraphBuilder {
   #reusable(i: number, row: ValueMap, shape: RowShape, slots: readonly RowSlot[]): RowSlot | undefined {
     const previous = this.#previous;
     if (!previous) return undefined;
-    const keys = shape.keys[i] as readonly string[];
+    const [keys, beforeKeys] = [shape.keys[i] as readonly string[], previous.shape.keys[i] as readonly string[]];
     if (shape !== previous.shape) {
       const [routes, before] = [shape.routes[i] as readonly Route[], previous.shape.routes[i] as readonly Route[]];
       if (routes.length !== before.length) return undefined;
       for (let k = 0; k < routes.length; k++) if (routes[k] !== before[k]) return undefined;
-      const beforeKeys = previous.shape.keys[i] as readonly string[];
-      for (let k = 0; k < keys.length; k++) if (row[keys[k] as string] !== previous.row[beforeKeys[k] as string]) return undefined;
-    } else {
-      for (let k = 0; k < keys.length; k++) if (row[keys[k] as string] !== previous.row[keys[k] as string]) return undefined;
     }
+    for (let k = 0; k < keys.length; k++) if (row[keys[k] as string] !== previous.row[beforeKeys[k] as string]) return undefined;
     for (const j of this.#upstream[i] as readonly number[]) if (slots[j] !== previous.slots[j]) return undefined;
     return previous.slots[i];
   }
@@ -275,7 +268,7 @@ export class GraphBuilder {
     const makers = this.#makers[position] as NodeMakers;
     const ownAlgoId = makers.algoId(configured.algo);
     const depends = dependsOf(node.name, ownAlgoId, preds);
-    const digits = idDigits(sha512HexOfText(dependsStream(depends)), this.#options.profile);
+    const digits = makers.processDigits(dependsStream(depends));
     const key = digitsKey(digits);
     const existing = makers.jobs.get(key, digits);
     if (existing) {

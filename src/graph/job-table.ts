@@ -2,8 +2,8 @@
  * One node's jobs by process id, for merging grid rows into jobs. Ids are hash
  * digits, so the table is keyed by a number hashed from the digits alone, not
  * from the whole id text: a `Map` of a million fresh `<node>_id_<digits>` strings
- * spends most of its time flattening and hashing them and chasing its own entries. Open addressing over an `Int32Array`; equal
- * keys are told apart by the id digits.
+ * spends most of its time flattening and hashing them and chasing its own entries.
+ * Open addressing over an `Int32Array`; equal keys are told apart by the digits.
  */
 export class JobTable<T> {
   /** Per slot two numbers: entry index + 1 (0 = empty) and the entry's key. */

@@ -1,5 +1,3 @@
-import crypto from 'node:crypto';
-
 /**
  * kwdagger's `depends` (node name → algo id) as the text of the stream ubelt
  * hashes, built from pieces a job shares with its upstream job.
@@ -57,9 +55,4 @@ export function dependsStream(entries: DependsEntries): string {
     if (i > 0) text += '_,_';
   }
   return `${text}_]_`;
-}
-
-/** sha512 of a stream given as ASCII text, in hex. */
-export function sha512HexOfText(text: string): string {
-  return crypto.hash('sha512', text, 'hex');
 }

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ValueMap } from '../values/value.js';
 import { convertHexBasePrefix } from './base-convert.js';
-import { hashDataPrefix, memoizedHashPrefix, type HashBase } from './ubelt-hash.js';
+import { hashDataPrefix, memoizedHashPrefix, sha512Hex, type HashBase } from './ubelt-hash.js';
 
 /**
  * How ids are made and laid out.
@@ -30,19 +30,23 @@ export function condenser(typeName: string, profile: HashProfile): (config: Valu
   return (config) => prefix + hashDataPrefix(config, base, length);
 }
 
-/**
- * The `<node>_algo_id` and `<node>_id` condensers of a node. Algo ids are remembered:
- * a node's own config repeats across the rows of a sweep, its process id does not.
- */
-export function nodeIdMakers(nodeName: string, profile: HashProfile): { algoId: (algo: ValueMap) => string; processId: (depends: ValueMap) => string } {
-  const { base, length } = HASH_FORMAT[profile];
-  return { algoId: memoizedHashPrefix(`${nodeName}_algo_id_`, base, length), processId: condenser(`${nodeName}_id`, profile) };
+/** How the graph builder names a node's jobs. */
+export interface NodeIdMakers {
+  /** `<node>_algo_id_<hash>`, remembered: a node's own config repeats across the rows of a sweep. */
+  readonly algoId: (algo: ValueMap) => string;
+  /** `<node>_id_`: a process id is this plus {@link processDigits}. */
+  readonly processPrefix: string;
+  /** The hash digits of a process id from the text of its `depends` stream (see `depends-stream.ts`). */
+  readonly processDigits: (dependsStream: string) => string;
 }
 
-/** The hash part of an id (what follows `<type>_`) from the sha512 hex digest of its stream. */
-export function idDigits(hex: string, profile: HashProfile): string {
+export function nodeIdMakers(nodeName: string, profile: HashProfile): NodeIdMakers {
   const { base, length } = HASH_FORMAT[profile];
-  return convertHexBasePrefix(hex, base, length);
+  return {
+    algoId: memoizedHashPrefix(`${nodeName}_algo_id_`, base, length),
+    processPrefix: `${nodeName}_id_`,
+    processDigits: (stream) => convertHexBasePrefix(sha512Hex(stream), base, length),
+  };
 }
 
 /** `<node>_algo_id_<hash>` of the node's algo config; it does not depend on the DAG. */
@@ -52,7 +56,7 @@ export function algoId(nodeName: string, algoConfig: ValueMap, profile: HashProf
 
 /** `<node>_id_<hash>` of `depends` = `{node or ancestor name: its algo id}`, the node itself included. */
 export function processId(nodeName: string, depends: ValueMap, profile: HashProfile): string {
-  return nodeIdMakers(nodeName, profile).processId(depends);
+  return condenser(`${nodeName}_id`, profile)(depends);
 }
 
 /** The job directory: its node's folder plus the process id. */

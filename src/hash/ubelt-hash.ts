@@ -331,9 +331,13 @@ export function ubeltSerialize(data: Value, types = false): Buffer {
   return Buffer.from(fill(data, types).view());
 }
 
-/** sha512 of a stream as hex; one-shot `crypto.hash` (Node ≥ 20.12) saves a Hash object per id. */
+/** sha512 as hex; one-shot `crypto.hash` (Node ≥ 20.12) saves a Hash object per id. Text is hashed as UTF-8. */
+export function sha512Hex(data: string | Uint8Array): string {
+  return crypto.hash('sha512', data, 'hex');
+}
+
 function streamDigestHex(stream: ByteWriter): string {
-  return crypto.hash('sha512', stream.view(), 'hex');
+  return sha512Hex(stream.view());
 }
 
 function digestHex(data: Value): string {

@@ -134,11 +134,12 @@ export class RecipeWriter {
   readonly #tail: string;
   readonly #workdirHasLineBreak: boolean;
   #lastFingerprint = '';
+  #lastFingerprintWord = "''";
   /** Job dir folder → the quoted bodies of command pieces that name no job dir in it. */
   readonly #folderPieces = new Map<string, FolderPieces>();
   #lastFolder: FolderPieces | undefined;
+  /** Node name → its output names, sorted. */
   readonly #outputNamesOf = new Map<string, readonly string[]>();
-  #lastFingerprintWord = "''";
 
   constructor(graph: JobGraph, options: TargetOptions, root: RootPaths) {
     this.#graph = graph;

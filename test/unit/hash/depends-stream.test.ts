@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { dependsEntry, dependsStream, mergedEntries, sha512HexOfText, withEntry, type DependsEntries } from '../../../src/hash/depends-stream.js';
+import { dependsEntry, dependsStream, mergedEntries, withEntry, type DependsEntries } from '../../../src/hash/depends-stream.js';
 import { processId } from '../../../src/hash/ids.js';
-import { hashData, ubeltSerialize } from '../../../src/hash/ubelt-hash.js';
+import { hashData, sha512Hex, ubeltSerialize } from '../../../src/hash/ubelt-hash.js';
 
 function entriesOf(depends: Record<string, string>): DependsEntries {
   return Object.keys(depends)
@@ -22,7 +22,7 @@ describe('dependsStream is the stream ubelt hashes for a depends dict', () => {
     test(JSON.stringify(Object.keys(depends)), () => {
       const stream = dependsStream(entriesOf(depends));
       assert.equal(stream, ubeltSerialize(depends).toString('latin1'));
-      assert.equal(sha512HexOfText(stream), hashData(depends, 16));
+      assert.equal(sha512Hex(stream), hashData(depends, 16));
     });
   }
 });
@@ -44,7 +44,7 @@ describe('entries are built from the upstream job', () => {
     test(c.name, () => {
       assert.deepEqual(c.got, entriesOf(c.want));
       // The same process id as hashing the dict itself.
-      assert.equal(processId('n', c.want, 'geowatch-v2'), `n_id_${sha512HexOfText(dependsStream(c.got)).slice(0, 8)}`);
+      assert.equal(processId('n', c.want, 'geowatch-v2'), `n_id_${sha512Hex(dependsStream(c.got)).slice(0, 8)}`);
     });
   }
 });
