@@ -17,8 +17,20 @@ import { JobTable, digitsKey } from './job-table.js';
 /** What is on disk for a job: a valid marker, outputs kwdagger left, a stale marker, or nothing. */
 export type ProbeResult = 'done' | 'adoptable' | 'stale' | 'absent';
 
+/** What a probe is told of a job. */
+export interface ProbedJob {
+  /** The job dir: `<folder>/<name>`. */
+  readonly dir: string;
+  /** The folder that holds the node's job dirs. */
+  readonly folder: string;
+  readonly name: string;
+  readonly fingerprint: string;
+  /** Its output paths, asked only when the dir exists (most jobs of a sweep have none yet). */
+  outputs(): readonly string[];
+}
+
 /** Looks at a job's directory; injected so the graph builder stays free of disk access. */
-export type JobProbe = (job: { readonly dir: string; readonly fingerprint: string; readonly outputs: readonly string[] }) => ProbeResult;
+export type JobProbe = (job: ProbedJob) => ProbeResult;
 
 export interface BuildOptions {
   /** Absolute result root. */
@@ -72,6 +84,8 @@ interface NodeMakers extends NodeIdMakers {
   readonly jobs: JobTable<JobRecord>;
   /** `<root>/<group>/<node>/`: a job dir is this plus the process id. */
   readonly dirPrefix: string;
+  /** {@link dirPrefix} without its slash. */
+  readonly folder: string;
   /** Output name → what `path.posix.join(dir, rel)` appends to the dir ('' for '.'). */
   readonly outputSuffixes: ReadonlyMap<string, string>;
   readonly stage: JobStage;
@@ -83,22 +97,30 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     const normal = posix.normalize(rel);
     outputSuffixes.set(name, normal === '.' ? '' : `/${normal}`);
   }
+  const ids = nodeIdMakers(node.name, options.profile);
+  const dirPrefix = `${nodeDirectory(options.root, node.group, node.name, options.profile)}/`;
+  // A job dir is the prefix plus the id, which starts with the process prefix.
+  const layout = { prefix: dirPrefix + ids.processPrefix, suffixes: outputSuffixes };
   return {
-    ...nodeIdMakers(node.name, options.profile),
+    ...ids,
     jobs: new JobTable(),
-    dirPrefix: `${nodeDirectory(options.root, node.group, node.name, options.profile)}/`,
+    dirPrefix,
+    folder: dirPrefix.slice(0, -1),
     outputSuffixes,
-    stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node) },
+    stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node, layout) },
   };
 }
 
-function outputPaths(makers: NodeMakers, dir: string, requested: ReadonlyMap<string, Value>): Map<string, string> {
+/** A job's output paths, and whether all are the default ones (the grid set none). */
+function outputPaths(makers: NodeMakers, dir: string, requested: ReadonlyMap<string, Value>): { paths: Map<string, string>; defaults: boolean } {
   const paths = new Map<string, string>();
+  let defaults = true;
   for (const [name, suffix] of makers.outputSuffixes) {
     const override = requested.get(name);
+    if (typeof override === 'string') defaults = false;
     paths.set(name, typeof override === 'string' ? override : dir + suffix);
   }
-  return paths;
+  return { paths, defaults };
 }
 
 function decideStatus(input: {
@@ -276,7 +298,7 @@ export class GraphBuilder {
       this.#notePerfCollapse(stats, existing, configured);
       return { job: existing, inputs: configured.inputs, depends };
     }
-    const job = this.#createJob({ node, configured, preds, id: makers.processPrefix + digits, algoId: ownAlgoId, rowIndex, stats, makers });
+    const job = this.#createJob({ node, configured, preds, digits, algoId: ownAlgoId, rowIndex, stats, makers });
     makers.jobs.add(key, digits, job);
     return { job, inputs: configured.inputs, depends };
   }
@@ -296,20 +318,25 @@ export class GraphBuilder {
     node: PipelineNode;
     configured: ConfiguredNode;
     preds: readonly RowSlot[];
-    id: string;
+    /** The hash digits of its process id. */
+    digits: string;
     algoId: string;
     rowIndex: number;
     stats: NodeStats;
     makers: NodeMakers;
   }): JobRecord {
-    const { node, configured, preds, id, makers } = args;
+    const { node, configured, preds, makers } = args;
     const fingerprint = makers.stage.fingerprint;
-    const dir = makers.dirPrefix + id;
-    const outputs = outputPaths(makers, dir, configured.requested);
+    // The id is cut from the dir, which slicing makes one flat string: joined pieces (a
+    // `+` of long strings is a tree of them) would each be copied flat again by the
+    // first target to scan them, a million small copies for the collector to move.
+    const dir = makers.dirPrefix + makers.processPrefix + args.digits;
+    const id = dir.slice(makers.dirPrefix.length);
+    const { paths: outputs, defaults: defaultOutputs } = outputPaths(makers, dir, configured.requested);
     const fromCli = this.#options.enable.get(node.name) ?? true;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
-    const probe = this.#options.probe({ dir, fingerprint, outputs: [...outputs.values()] });
+    const probe = this.#options.probe({ dir, folder: makers.folder, name: id, fingerprint, outputs: () => [...outputs.values()] });
     const decision = decideStatus({ node: node.name, enabled: enabledState, preds, probe, skipExisting: this.#options.skipExisting });
     if (decision.status === 'disabled' || decision.status === 'skipped') args.stats.reasons.add(decision.reason);
     const predJobs = preds.length === 1 ? [(preds[0] as RowSlot).job] : [...new Set(preds.map((p) => p.job))];
@@ -322,6 +349,7 @@ export class GraphBuilder {
         decision,
         redo: enabledState === 'redo',
         staleMarker: probe === 'stale',
+        defaultOutputs,
         predJobs,
         final: finalConfig(configured, outputs),
         configKeys: this.#configKeys(makers, configured),

@@ -1,5 +1,8 @@
 import type { Resources } from '../pipeline/pipeline.js';
 import type { ValueMap } from '../values/value.js';
+import type { CommandPiece, JobDirPiece } from './render-command.js';
+
+export type { CommandPiece, JobDirPiece };
 
 /**
  * Engine options a grid row sets for one node, keyed like the pipeline's per-node
@@ -30,7 +33,7 @@ export interface Job {
   readonly algoId: string;
   /** Absolute job directory. */
   readonly dir: string;
-  /** Absolute path of the done marker. */
+  /** Absolute path of the done marker: always `<dir>/.gwc-done`, where the runner writes it. */
   readonly marker: string;
   readonly status: JobStatus;
   /** Why it has that status (for `plan`). */
@@ -62,8 +65,10 @@ export interface Job {
   /**
    * {@link command} in pieces: the executable, then each argument (a list value's
    * words together) with its leading blank. Pieces jobs share are the same strings.
+   * An argument that is a default output path, bare like the job dir, is a
+   * {@link JobDirPiece} (`before + dir + after`), one object for all the node's jobs.
    */
-  readonly commandPieces: readonly string[];
+  readonly commandPieces: readonly CommandPiece[];
   /** job_config.json's text (one line): {@link config} as JSON, ints and floats kept apart. */
   readonly configJson: string;
   /**
@@ -76,6 +81,8 @@ export interface Job {
   readonly config: ValueMap;
   /** A hash of what produced the result; a marker with another fingerprint is stale. */
   readonly fingerprint: string;
+  /** True when every output path is its node's default (the job dir plus the declared path): the grid set none. */
+  readonly defaultOutputs: boolean;
   /** Absolute paths of the declared outputs, by name. */
   readonly outputs: Readonly<Record<string, string>>;
   /** The absolute path of one declared output (what {@link outputs} has for it, without building the record). */

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { PipelineNode, Resources } from '../pipeline/pipeline.js';
 import type { Value, ValueMap } from '../values/value.js';
 import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
-import type { CommandPieces } from './render-command.js';
+import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
 
 /** What every job of one node shares; one object per node keeps jobs small. */
@@ -27,7 +27,7 @@ export interface StatusDecision {
 }
 
 /** Everything known about a job when it is created. */
-export interface JobInit extends Pick<Job, 'id' | 'algoId' | 'dir' | 'redo' | 'staleMarker' | 'final' | 'rowOptions'> {
+export interface JobInit extends Pick<Job, 'id' | 'algoId' | 'dir' | 'redo' | 'staleMarker' | 'defaultOutputs' | 'final' | 'rowOptions'> {
   readonly stage: JobStage;
   readonly decision: StatusDecision;
   /** The direct predecessor jobs (data, shared inputs, ordering), without repeats. */
@@ -69,14 +69,14 @@ const NO_JOBS: readonly JobRecord[] = Object.freeze([]);
 interface JobKind {
   readonly stage: JobStage;
   readonly decision: StatusDecision;
-  /** {@link REDO} and {@link STALE_MARKER} bits. */
+  /** {@link REDO}, {@link STALE_MARKER} and {@link DEFAULT_OUTPUTS} bits. */
   readonly flags: number;
   readonly configKeys: ConfigKeys;
   readonly rowOptions: RowOptions;
 }
 
 function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
-  const flags = (init.redo ? REDO : 0) | (init.staleMarker ? STALE_MARKER : 0);
+  const flags = (init.redo ? REDO : 0) | (init.staleMarker ? STALE_MARKER : 0) | (init.defaultOutputs ? DEFAULT_OUTPUTS : 0);
   if (
     previous &&
     previous.stage === init.stage &&
@@ -99,6 +99,7 @@ interface UpstreamCache {
 
 const REDO = 1;
 const STALE_MARKER = 2;
+const DEFAULT_OUTPUTS = 4;
 
 export const MARKER_NAME = '.gwc-done';
 
@@ -197,6 +198,10 @@ export class JobRecord implements Job {
     return (this.#kind.flags & STALE_MARKER) !== 0;
   }
 
+  get defaultOutputs(): boolean {
+    return (this.#kind.flags & DEFAULT_OUTPUTS) !== 0;
+  }
+
   get predecessors(): readonly JobRecord[] {
     const preds = this.#preds;
     return preds === undefined ? NO_JOBS : preds instanceof JobRecord ? [preds] : preds;
@@ -251,12 +256,12 @@ export class JobRecord implements Job {
     return all;
   }
 
-  get commandPieces(): readonly string[] {
-    return this.#kind.stage.commandPieces.of(this.final);
+  get commandPieces(): readonly CommandPiece[] {
+    return this.#kind.stage.commandPieces.of(this.final, this.defaultOutputs);
   }
 
   get command(): string {
-    return this.commandPieces.join('');
+    return commandText(this.commandPieces, this.dir);
   }
 
   /**

@@ -35,6 +35,36 @@ export function renderCommand(node: Pick<PipelineNode, 'command' | 'args'>, fina
 /** Values a piece cache keeps per key; past that a key's pieces are rendered each time. */
 const PIECES_PER_KEY = 1 << 12;
 
+/** Characters `shlex.quote` leaves bare: a text of them joined to another bare text is bare. */
+const SHLEX_BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * A command piece that names a path in the job's own dir: its text is
+ * `before + <job dir> + after`. One object per node and output, shared by its jobs.
+ */
+export interface JobDirPiece {
+  readonly before: string;
+  readonly after: string;
+}
+
+/** A piece of a job's command: text, or a {@link JobDirPiece}. */
+export type CommandPiece = string | JobDirPiece;
+
+/** The text of command pieces, the job dir put into its {@link JobDirPiece}s. */
+export function commandText(pieces: readonly CommandPiece[], dir: string): string {
+  let text = '';
+  for (const piece of pieces) text += typeof piece === 'string' ? piece : piece.before + dir + piece.after;
+  return text;
+}
+
+/** Where a node's job dirs are; each default output path is a job dir plus its output's suffix. */
+export interface JobDirLayout {
+  /** What every job dir of the node starts with: the rest is hash digits (0-9, a-z). */
+  readonly prefix: string;
+  /** Output name → what its default path appends to the job dir (`''` for the dir itself). */
+  readonly suffixes: ReadonlyMap<string, string>;
+}
+
 /** The remembered pieces of one key: the last value's, and a bounded map. */
 interface KeyPieces {
   lastValue: Value | undefined;
@@ -49,20 +79,38 @@ interface KeyPieces {
  * key and value instead of quoted per job: a map for the values a key takes again and
  * again (params), the last value for those that come in runs (the output paths of the
  * upstream job, which the jobs under it read one after another).
+ *
+ * A job's own default output paths differ in every job but only by the job dir: when
+ * the dir and the path's rest are bare shell words (so is the path, unquoted), the
+ * piece is a {@link JobDirPiece}, the same object for all the node's jobs.
  */
 export class CommandPieces {
   readonly #node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>;
   readonly #byKey = new Map<string, KeyPieces>();
+  /** Output name → its piece around the job dir, for the outputs whose default path is bare (given a bare dir). */
+  readonly #dirPieces = new Map<string, JobDirPiece>();
 
-  constructor(node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>) {
+  constructor(node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>, layout?: JobDirLayout) {
     this.#node = node;
+    // Hash digits are bare, so the dir is bare when its prefix is.
+    if (layout === undefined || !SHLEX_BARE.test(layout.prefix)) return;
+    for (const [name, suffix] of layout.suffixes) {
+      if (suffix === '' || SHLEX_BARE.test(suffix)) this.#dirPieces.set(name, { before: ` --${name}=`, after: suffix });
+    }
   }
 
-  of(finalConfig: ValueMap): string[] {
+  /**
+   * The pieces of a job's command. `defaultOutputs`: every output of the job has its
+   * default path (the grid set none), so output values are the job dir plus a suffix.
+   */
+  of(finalConfig: ValueMap, defaultOutputs = false): CommandPiece[] {
     const node = this.#node;
     if (node.args) return [node.command, ...node.args.flatMap((pieces) => renderWord(pieces, finalConfig)).map((word) => ` ${word}`)];
-    const pieces = [node.command];
-    for (const key of Object.keys(finalConfig)) pieces.push(this.#option(key, finalConfig[key] as Value));
+    const pieces: CommandPiece[] = [node.command];
+    for (const key of Object.keys(finalConfig)) {
+      const dirPiece = defaultOutputs ? this.#dirPieces.get(key) : undefined;
+      pieces.push(dirPiece ?? this.#option(key, finalConfig[key] as Value));
+    }
     return pieces;
   }
 

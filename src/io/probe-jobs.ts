@@ -26,15 +26,14 @@ export function diskProbe(): JobProbe {
     lastNames = names;
     return names;
   };
-  return ({ dir, fingerprint, outputs }): ProbeResult => {
-    // Job dirs are normalized absolute paths: the last '/' splits parent and name.
-    const slash = dir.lastIndexOf('/');
-    if (!listing(dir.slice(0, Math.max(slash, 1))).has(dir.slice(slash + 1))) return 'absent';
+  return ({ dir, folder, name, fingerprint, outputs }): ProbeResult => {
+    if (!listing(folder).has(name)) return 'absent';
     const marker = posix.join(dir, MARKER_NAME);
     if (existsSync(marker)) {
       return readFileSync(marker, 'utf8').includes(`"fingerprint": "${fingerprint}"`) ? 'done' : 'stale';
     }
-    if (existsSync(posix.join(dir, ATTEMPT_NAME)) || outputs.length === 0) return 'absent';
-    return outputs.every((p) => existsSync(p)) ? 'adoptable' : 'absent';
+    const paths = outputs();
+    if (existsSync(posix.join(dir, ATTEMPT_NAME)) || paths.length === 0) return 'absent';
+    return paths.every((p) => existsSync(p)) ? 'adoptable' : 'absent';
   };
 }

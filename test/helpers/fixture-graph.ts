@@ -73,6 +73,7 @@ function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<str
     final: spec.final ?? {},
     command,
     commandPieces: [command],
+    defaultOutputs: false,
     config: spec.config ?? {},
     configJson: toJson(spec.config ?? {}),
     configParts: { inherited: '', own: toJson(spec.config ?? {}).slice(1, -1) },

@@ -1,4 +1,4 @@
-import type { Job } from '../../graph/job-graph.js';
+import type { Job, JobDirPiece } from '../../graph/job-graph.js';
 import { relativeTo } from '../../graph/job.js';
 import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
 import { WORD_LINE_BREAK, WORD_NUL, wordTraits } from '../shared/shell-quote.js';
@@ -140,6 +140,10 @@ export class RecipeWriter {
   #lastFolder: FolderPieces | undefined;
   /** Node name → its output names, sorted. */
   readonly #outputNamesOf = new Map<string, readonly string[]>();
+  /** Bodies of the pieces around a job dir (see {@link #dirPieceBody}). */
+  readonly #dirPieceBodies = new Map<JobDirPiece, string | null>();
+  /** Node name → the ` --output` words of its jobs whose outputs are the default paths (the same for all). */
+  readonly #defaultOutputWords = new Map<string, string | undefined>();
 
   constructor(graph: JobGraph, options: TargetOptions, root: RootPaths) {
     this.#graph = graph;
@@ -149,20 +153,22 @@ export class RecipeWriter {
     this.#workdirHasLineBreak = LINE_BREAK.test(graph.workdir);
   }
 
-  /** Whether the cached pieces give this job's recipe; the rest is written word by word. */
-  #covers(job: Job, marker: string): boolean {
+  /**
+   * Whether the cached pieces give this job's recipe; the rest is written word by word.
+   * The rule's target is the job's marker, `<dir>/.gwc-done`, so `$(@D)` is its dir.
+   */
+  #covers(job: Job): boolean {
     return (
       !this.#workdirHasLineBreak &&
-      isMarkerOf(marker, job.dir) &&
       // The workdir is written through $(@D) when it lies in the job dir.
       !this.#graph.workdir.startsWith(job.dir) &&
       job.dir.startsWith(this.#root.rootSlash)
     );
   }
 
-  /** The recipe line of a job whose done marker is `marker` (its rule's target). */
-  recipe(job: Job, marker: string = job.marker): string {
-    const command = this.#covers(job, marker) ? this.#commandWord(job) : undefined;
+  /** The recipe line of a job, in the rule whose target is its done marker. */
+  recipe(job: Job): string {
+    const command = this.#covers(job) ? this.#commandWord(job) : undefined;
     if (command === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
     const config = this.#configWord(job.configParts);
     const outputs = this.#outputs(job);
@@ -189,28 +195,43 @@ export class RecipeWriter {
    */
   #commandWord(job: Job): string | undefined {
     const pieces = job.commandPieces;
-    if (pieces.length === 1) {
-      const command = pieces[0] as string;
+    if (pieces.length === 1 && typeof pieces[0] === 'string') {
+      const command = pieces[0];
       const traits = wordTraits(command);
       return traits & UNQUOTABLE_IN_LINE ? undefined : this.#shortenPaths(recipeWordWithTraits(command, traits), job.dir);
     }
     const remembered = this.#piecesOfFolder(job.dir);
     let body = '';
     for (const piece of pieces) {
-      let text = remembered.bodies.get(piece);
+      let text = typeof piece === 'string' ? remembered.bodies.get(piece) : this.#dirPieceBody(piece);
       if (text === undefined) {
-        const traits = wordTraits(piece);
+        const traits = wordTraits(piece as string);
         if (traits & UNQUOTABLE_IN_LINE) return undefined;
-        const quoted = recipeQuotedBody(piece, traits);
+        const quoted = recipeQuotedBody(piece as string, traits);
         if (quoted.includes(remembered.folder)) text = this.#shortenPaths(quoted, job.dir);
         else {
           text = this.#shortenRoot(quoted);
-          if (remembered.bodies.size < REMEMBERED_PIECES) remembered.bodies.set(piece, text);
+          if (remembered.bodies.size < REMEMBERED_PIECES) remembered.bodies.set(piece as string, text);
         }
       }
+      if (text === null) return undefined;
       body += text;
     }
     return `'${body}'`;
+  }
+
+  /** The quoted body of a piece around the job dir, the dir spelled `$(@D)`; null when it cannot be on one line. */
+  #dirPieceBody(piece: JobDirPiece): string | null {
+    let body = this.#dirPieceBodies.get(piece);
+    if (body === undefined) {
+      const [before, after] = [wordTraits(piece.before), wordTraits(piece.after)];
+      body =
+        (before | after) & UNQUOTABLE_IN_LINE
+          ? null
+          : this.#shortenRoot(recipeQuotedBody(piece.before, before)) + JOB_DIR_REF + this.#shortenRoot(recipeQuotedBody(piece.after, after));
+      this.#dirPieceBodies.set(piece, body);
+    }
+    return body;
   }
 
   /** The remembered piece bodies for jobs whose dirs are in the folder of `dir` (jobs come in runs of one folder). */
@@ -326,6 +347,13 @@ export class RecipeWriter {
 
   /** ` --output <path>` per output in name order; undefined when a path has a line break. */
   #outputs(job: Job): string | undefined {
+    if (!job.defaultOutputs) return this.#outputWords(job);
+    // Default paths are the job dir plus the same suffix in every job, so their words are the same.
+    if (!this.#defaultOutputWords.has(job.node)) this.#defaultOutputWords.set(job.node, this.#outputWords(job));
+    return this.#defaultOutputWords.get(job.node);
+  }
+
+  #outputWords(job: Job): string | undefined {
     const names = this.#outputNames(job);
     let text = '';
     for (const name of names) {

@@ -59,9 +59,18 @@ export function makePath(path: string, context: RootPaths): string {
   return path.startsWith(context.rootSlash) ? ROOT_REF + path.slice(context.rootPrefix.length) : path;
 }
 
+/**
+ * A job's done marker as a make target or prerequisite. The marker is `<dir>/.gwc-done`
+ * (the runtime contract): made from the dir, which the Makefile needs flat anyway,
+ * rather than from a marker string of its own, which would be copied flat once more.
+ */
+export function markerPath(job: Job, context: RootPaths): string {
+  return `${makePath(job.dir, context)}/${MARKER_NAME}`;
+}
+
 function prerequisite(dep: Job, context: RuleContext): string {
   let path = context.prerequisites.get(dep);
-  if (path === undefined) context.prerequisites.set(dep, (path = makePath(dep.marker, context)));
+  if (path === undefined) context.prerequisites.set(dep, (path = markerPath(dep, context)));
   return path;
 }
 
@@ -70,11 +79,11 @@ function prerequisite(dep: Job, context: RuleContext): string {
  * dependencies' markers. Redo jobs and jobs whose marker is stale also depend on
  * FORCE, since their marker file exists.
  */
-export function jobRule(job: Job, marker: string, target: string, context: RuleContext): string {
+export function jobRule(job: Job, target: string, context: RuleContext): string {
   let head = `${target}:`;
   for (const dep of job.depJobs) head += ` ${prerequisite(dep, context)}`;
   if (job.redo || job.staleMarker) head += ' FORCE';
-  const recipe = context.recipes.recipe(job, marker);
+  const recipe = context.recipes.recipe(job);
   return `\n${context.recipes.takeDefinitions()}${head}\n${recipe}`;
 }
 
@@ -97,11 +106,9 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   let rules: NodeRules | undefined;
   for (const job of context.jobs) {
     if (rules === undefined || rules.jobs[0]?.node !== job.node) rules = byNode.get(job.node) as NodeRules;
-    const marker = job.marker;
-    const target = makePath(marker, context);
     rules.jobs.push(job);
     if (job.status === 'to_run') rules.toRun += 1;
-    if (buffer.push(jobRule(job, marker, target, context))) yield buffer.take();
+    if (buffer.push(jobRule(job, markerPath(job, context), context))) yield buffer.take();
   }
   buffer.push(NODE_SECTION_COMMENT);
   for (const node of context.graph.nodes) {
@@ -109,7 +116,7 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
     const markers = `GWC_MARKERS_${node.name}`;
     buffer.push(`\n${markers} :=`);
     // Made again rather than kept from the rules: a million kept strings cost more to collect.
-    for (const job of jobs) if (buffer.push(` \\\n  ${makePath(job.marker, context)}`)) yield buffer.take();
+    for (const job of jobs) if (buffer.push(` \\\n  ${markerPath(job, context)}`)) yield buffer.take();
     buffer.push(`\n${node.name}: $(${markers})\n`);
     if (toRun === 0) continue;
     // A done job's dir exists: list the others' unless every job is to run.

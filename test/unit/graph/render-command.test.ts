@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CommandPieces, renderCommand } from '../../../src/graph/render-command.js';
+import { CommandPieces, commandText, renderCommand } from '../../../src/graph/render-command.js';
 import { shlexQuote } from '../../../src/graph/shlex-quote.js';
 import type { ValueMap } from '../../../src/values/value.js';
 
@@ -69,9 +69,36 @@ describe('CommandPieces joined are renderCommand', () => {
       // Twice over: the second pass reads remembered pieces.
       for (const config of [...configs, ...configs, configs[1] as ValueMap, configs[1] as ValueMap, configs[2] as ValueMap]) {
         const got = pieces.of(config);
-        assert.equal(got.join(''), renderCommand(node, config));
-        for (const piece of got.slice(1)) assert.ok(piece.startsWith(' '), piece);
+        assert.ok(got.every((piece) => typeof piece === 'string'), 'no layout, no pieces around a job dir');
+        assert.equal(commandText(got, '/unused'), renderCommand(node, config));
+        for (const piece of got.slice(1)) assert.ok((piece as string).startsWith(' '), piece as string);
       }
+    });
+  }
+});
+
+describe('CommandPieces around the job dir', () => {
+  const outputs = new Map([['out', 'out.json'], ['dir', '.'], ['odd', 'a b.json']]);
+  const suffixes = new Map([['out', '/out.json'], ['dir', ''], ['odd', '/a b.json']]);
+  const node = { command: 'run', outputs };
+  // [case, layout prefix, job dir, the job's outputs are the default paths, outputs expected as pieces around the dir]
+  const cases: [string, string, string, boolean, string[]][] = [
+    ['a bare dir: bare default paths become pieces', '/r/g/n/n_id_', '/r/g/n/n_id_abc', true, ['out', 'dir']],
+    ['paths the grid set stay text', '/r/g/n/n_id_', '/r/g/n/n_id_abc', false, []],
+    ['a dir that needs quoting stays text', '/r/ü/n/n_id_', '/r/ü/n/n_id_abc', true, []],
+    ['a dir with a blank stays text', '/r/a b/n_id_', '/r/a b/n_id_abc', true, []],
+  ];
+  for (const [name, prefix, dir, defaults, expected] of cases) {
+    test(name, () => {
+      const pieces = new CommandPieces(node, { prefix, suffixes });
+      const config: ValueMap = { p: 1n, out: `${dir}/out.json`, dir, odd: `${dir}/a b.json` };
+      for (let pass = 0; pass < 2; pass++) {
+        const got = pieces.of(config, defaults);
+        assert.equal(commandText(got, dir), renderCommand(node, config));
+        const around = Object.keys(config).filter((_key, i) => typeof got[i + 1] !== 'string');
+        assert.deepEqual(around, expected);
+      }
+      if (expected.length > 0) assert.equal(pieces.of(config, defaults)[2], pieces.of({ ...config, out: '/r/g/n/n_id_other/out.json' }, defaults)[2], 'one object for all jobs');
     });
   }
 });

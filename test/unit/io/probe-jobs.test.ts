@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ProbeResult } from '../../../src/graph/build-graph.js';
+import type { ProbedJob, ProbeResult } from '../../../src/graph/build-graph.js';
 import { ATTEMPT_NAME, diskProbe } from '../../../src/io/probe-jobs.js';
 
 const FP = '0123456789abcdef';
+
+/** A job in `dir` with these output paths, as the graph builder describes it. */
+function probed(dir: string, outputs: readonly string[]): ProbedJob {
+  return { dir, folder: dirname(dir), name: basename(dir), fingerprint: FP, outputs: () => outputs };
+}
 
 let base = '';
 let counter = 0;
@@ -58,12 +63,12 @@ describe('diskProbe', () => {
     test(`${name} → ${want}`, () => {
       const dir = layOut(state);
       const paths = outputs.map((o) => (o === '.' ? dir : join(dir, o)));
-      assert.equal(diskProbe()({ dir, fingerprint: FP, outputs: paths }), want);
+      assert.equal(diskProbe()(probed(dir, paths)), want);
     });
   }
 
   test('a missing node directory is absent, not an error', () => {
-    assert.equal(diskProbe()({ dir: join(base, 'nowhere', 'node', 'n_id_x'), fingerprint: FP, outputs: [] }), 'absent');
+    assert.equal(diskProbe()(probed(join(base, 'nowhere', 'node', 'n_id_x'), [])), 'absent');
   });
 
   test('one probe tells sibling job dirs apart', () => {
@@ -73,8 +78,8 @@ describe('diskProbe', () => {
     writeFileSync(join(parent, 'a', '.gwc-done'), markerText(FP));
     writeFileSync(join(parent, 'b', 'out.json'), '{}');
     const probe = diskProbe();
-    assert.equal(probe({ dir: join(parent, 'a'), fingerprint: FP, outputs: [join(parent, 'a', 'out.json')] }), 'done');
-    assert.equal(probe({ dir: join(parent, 'b'), fingerprint: FP, outputs: [join(parent, 'b', 'out.json')] }), 'adoptable');
-    assert.equal(probe({ dir: join(parent, 'c'), fingerprint: FP, outputs: [join(parent, 'c', 'out.json')] }), 'absent');
+    assert.equal(probe(probed(join(parent, 'a'), [join(parent, 'a', 'out.json')])), 'done');
+    assert.equal(probe(probed(join(parent, 'b'), [join(parent, 'b', 'out.json')])), 'adoptable');
+    assert.equal(probe(probed(join(parent, 'c'), [join(parent, 'c', 'out.json')])), 'absent');
   });
 });

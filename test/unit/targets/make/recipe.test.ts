@@ -71,6 +71,7 @@ const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
   ['a fan-in', () => graphOf(FAN_IN, 'a.p: [1, 2]\nb.q: [3, 4]\n'), {}],
   ['redo', () => graphOf(CHAIN, 'track.thresh: [0.1]\ntrack.__enabled__: redo\n'), {}],
   ['the root is /', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2]\n', { root: '/' }), {}],
+  ['a root that shell words quote (non-ASCII)', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2]\n', { root: '/srv/rüns' }), {}],
   [
     'values that name the root and a job folder, whole or in part',
     () =>
