@@ -141,7 +141,7 @@ export class RecipeWriter {
   /** Node name → its output names, sorted. */
   readonly #outputNamesOf = new Map<string, readonly string[]>();
   /** Bodies of the pieces around a job dir (see {@link #dirPieceBody}). */
-  readonly #dirPieceBodies = new Map<JobDirPiece, string | null>();
+  readonly #dirPieceBodies = new Map<JobDirPiece, string | undefined>();
   /** Node name → the ` --output` words of its jobs whose outputs are the default paths (the same for all). */
   readonly #defaultOutputWords = new Map<string, string | undefined>();
 
@@ -203,35 +203,35 @@ export class RecipeWriter {
     const remembered = this.#piecesOfFolder(job.dir);
     let body = '';
     for (const piece of pieces) {
-      let text = typeof piece === 'string' ? remembered.bodies.get(piece) : this.#dirPieceBody(piece);
-      if (text === undefined) {
-        const traits = wordTraits(piece as string);
-        if (traits & UNQUOTABLE_IN_LINE) return undefined;
-        const quoted = recipeQuotedBody(piece as string, traits);
-        if (quoted.includes(remembered.folder)) text = this.#shortenPaths(quoted, job.dir);
-        else {
-          text = this.#shortenRoot(quoted);
-          if (remembered.bodies.size < REMEMBERED_PIECES) remembered.bodies.set(piece as string, text);
-        }
-      }
-      if (text === null) return undefined;
+      const text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job.dir) : this.#dirPieceBody(piece);
+      if (text === undefined) return undefined;
       body += text;
     }
     return `'${body}'`;
   }
 
-  /** The quoted body of a piece around the job dir, the dir spelled `$(@D)`; null when it cannot be on one line. */
-  #dirPieceBody(piece: JobDirPiece): string | null {
-    let body = this.#dirPieceBodies.get(piece);
-    if (body === undefined) {
+  /** The quoted body of a text piece, remembered unless it names a job dir of the folder; undefined when it cannot be on one line. */
+  #pieceBody(piece: string, remembered: FolderPieces, jobDir: string): string | undefined {
+    let text = remembered.bodies.get(piece);
+    if (text !== undefined) return text;
+    const traits = wordTraits(piece);
+    if (traits & UNQUOTABLE_IN_LINE) return undefined;
+    const quoted = recipeQuotedBody(piece, traits);
+    if (quoted.includes(remembered.folder)) return this.#shortenPaths(quoted, jobDir);
+    text = this.#shortenRoot(quoted);
+    if (remembered.bodies.size < REMEMBERED_PIECES) remembered.bodies.set(piece, text);
+    return text;
+  }
+
+  /** The quoted body of a piece around the job dir, the dir spelled `$(@D)`; undefined when it cannot be on one line. */
+  #dirPieceBody(piece: JobDirPiece): string | undefined {
+    if (!this.#dirPieceBodies.has(piece)) {
       const [before, after] = [wordTraits(piece.before), wordTraits(piece.after)];
-      body =
-        (before | after) & UNQUOTABLE_IN_LINE
-          ? null
-          : this.#shortenRoot(recipeQuotedBody(piece.before, before)) + JOB_DIR_REF + this.#shortenRoot(recipeQuotedBody(piece.after, after));
-      this.#dirPieceBodies.set(piece, body);
+      const quotable = ((before | after) & UNQUOTABLE_IN_LINE) === 0;
+      const body = this.#shortenRoot(recipeQuotedBody(piece.before, before)) + JOB_DIR_REF + this.#shortenRoot(recipeQuotedBody(piece.after, after));
+      this.#dirPieceBodies.set(piece, quotable ? body : undefined);
     }
-    return body;
+    return this.#dirPieceBodies.get(piece);
   }
 
   /** The remembered piece bodies for jobs whose dirs are in the folder of `dir` (jobs come in runs of one folder). */
