@@ -103,7 +103,8 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
   const layout = { prefix: dirPrefix + ids.processPrefix, suffixes: outputSuffixes };
   return {
     ...ids,
-    jobs: new JobTable(),
+    // A job's id is the process prefix plus its digits.
+    jobs: new JobTable((job, digits) => job.id.length === ids.processPrefix.length + digits.length && job.id.endsWith(digits)),
     dirPrefix,
     folder: dirPrefix.slice(0, -1),
     outputSuffixes,
@@ -299,7 +300,7 @@ export class GraphBuilder {
       return { job: existing, inputs: configured.inputs, depends };
     }
     const job = this.#createJob({ node, configured, preds, digits, algoId: ownAlgoId, rowIndex, stats, makers });
-    makers.jobs.add(key, digits, job);
+    makers.jobs.add(key, job);
     return { job, inputs: configured.inputs, depends };
   }
 
@@ -327,10 +328,10 @@ export class GraphBuilder {
   }): JobRecord {
     const { node, configured, preds, makers } = args;
     const fingerprint = makers.stage.fingerprint;
-    // The id is cut from the dir, which slicing makes one flat string: joined pieces (a
-    // `+` of long strings is a tree of them) would each be copied flat again by the
-    // first target to scan them, a million small copies for the collector to move.
-    const dir = makers.dirPrefix + makers.processPrefix + args.digits;
+    // One flat string, the id a slice of it: a `+` of long strings is a tree of them,
+    // which the first target to scan each would copy flat again, a million small
+    // copies for the collector to move (join builds the text flat at once).
+    const dir = [makers.dirPrefix, makers.processPrefix, args.digits].join('');
     const id = dir.slice(makers.dirPrefix.length);
     const { paths: outputs, defaults: defaultOutputs } = outputPaths(makers, dir, configured.requested);
     const fromCli = this.#options.enable.get(node.name) ?? true;

@@ -8,8 +8,13 @@
 export class JobTable<T> {
   /** Per slot two numbers: entry index + 1 (0 = empty) and the entry's key. */
   #slots = new Int32Array(2 << 8);
-  #digits: string[] = [];
   #values: T[] = [];
+  /** Whether a stored value is the one of these digits (values name their digits; the table keeps no copy). */
+  readonly #hasDigits: (value: T, digits: string) => boolean;
+
+  constructor(hasDigits: (value: T, digits: string) => boolean) {
+    this.#hasDigits = hasDigits;
+  }
 
   get size(): number {
     return this.#values.length;
@@ -22,14 +27,13 @@ export class JobTable<T> {
     for (let at = key & mask; ; at = (at + 1) & mask) {
       const entry = slots[2 * at] as number;
       if (entry === 0) return undefined;
-      if (slots[2 * at + 1] === key && this.#digits[entry - 1] === digits) return this.#values[entry - 1];
+      if (slots[2 * at + 1] === key && this.#hasDigits(this.#values[entry - 1] as T, digits)) return this.#values[entry - 1];
     }
   }
 
-  /** Stores a value for digits not in the table yet. */
-  add(key: number, digits: string, value: T): void {
+  /** Stores a value for digits not in the table yet (its key is `key`). */
+  add(key: number, value: T): void {
     if (4 * (this.#values.length + 1) > this.#slots.length) this.#grow();
-    this.#digits.push(digits);
     this.#values.push(value);
     this.#place(this.#slots, key, this.#values.length);
   }

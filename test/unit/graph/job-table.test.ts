@@ -13,10 +13,10 @@ describe('JobTable', () => {
   for (const c of cases) {
     test(c.name, () => {
       const keyOf = c.key ?? digitsKey;
-      const table = new JobTable<number>();
+      const table = new JobTable<number>((i, digits) => c.digits[i] === digits);
       c.digits.forEach((digits, i) => {
         assert.equal(table.get(keyOf(digits), digits), undefined, `${digits} before it is added`);
-        table.add(keyOf(digits), digits, i);
+        table.add(keyOf(digits), i);
       });
       assert.equal(table.size, c.digits.length);
       c.digits.forEach((digits, i) => assert.equal(table.get(keyOf(digits), digits), i));
