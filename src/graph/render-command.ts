@@ -89,6 +89,8 @@ export class CommandPieces {
   readonly #byKey = new Map<string, KeyPieces>();
   /** Output name → its piece around the job dir, for the outputs whose default path is bare (given a bare dir). */
   readonly #dirPieces = new Map<string, JobDirPiece>();
+  /** The steps of the last key list seen, for jobs with the grid's output paths [0] and with default ones [1]. */
+  readonly #plans: [KeyStep[] | undefined, KeyStep[] | undefined] = [undefined, undefined];
 
   constructor(node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>, layout?: JobDirLayout) {
     this.#node = node;
@@ -106,27 +108,64 @@ export class CommandPieces {
   of(finalConfig: ValueMap, defaultOutputs = false): CommandPiece[] {
     const node = this.#node;
     if (node.args) return [node.command, ...node.args.flatMap((pieces) => renderWord(pieces, finalConfig)).map((word) => ` ${word}`)];
-    const pieces: CommandPiece[] = [node.command];
-    for (const key of Object.keys(finalConfig)) {
-      const dirPiece = defaultOutputs ? this.#dirPieces.get(key) : undefined;
-      pieces.push(dirPiece ?? this.#option(key, finalConfig[key] as Value));
+    const plan = this.#planFor(finalConfig, defaultOutputs);
+    const pieces = new Array<CommandPiece>(plan.length + 1);
+    pieces[0] = node.command;
+    for (let i = 0; i < plan.length; i++) {
+      const step = plan[i] as KeyStep;
+      pieces[i + 1] = step.dirPiece ?? this.#option(step, finalConfig[step.key] as Value);
     }
     return pieces;
   }
 
-  #option(key: string, value: Value): string {
-    // Objects are not remembered, nor output paths (each job has its own), nor -0 (a Map takes it for 0).
-    if ((typeof value === 'object' && value !== null) || Object.is(value, -0) || this.#node.outputs.has(key)) return ` ${renderOption(key, value)}`;
+  /** The steps for the keys of `finalConfig`: a node's jobs nearly always have the same keys, so the last list is checked first. */
+  #planFor(finalConfig: ValueMap, defaultOutputs: boolean): KeyStep[] {
+    const slot = defaultOutputs ? 1 : 0;
+    const last = this.#plans[slot];
+    if (last !== undefined && hasKeys(finalConfig, last)) return last;
+    const plan = Object.keys(finalConfig).map((key) => this.#step(key, defaultOutputs));
+    this.#plans[slot] = plan;
+    return plan;
+  }
+
+  #step(key: string, defaultOutputs: boolean): KeyStep {
+    const dirPiece = defaultOutputs ? this.#dirPieces.get(key) : undefined;
+    // Output paths are not remembered: each job has its own.
+    if (this.#node.outputs.has(key)) return { key, dirPiece, remembered: undefined };
     let remembered = this.#byKey.get(key);
     if (remembered === undefined) this.#byKey.set(key, (remembered = { lastValue: undefined, lastPiece: '', byValue: new Map() }));
+    return { key, dirPiece, remembered };
+  }
+
+  #option(step: KeyStep, value: Value): string {
+    const remembered = step.remembered;
+    // Objects are not remembered, nor -0 (a Map takes it for 0).
+    if (remembered === undefined || (typeof value === 'object' && value !== null) || Object.is(value, -0)) return ` ${renderOption(step.key, value)}`;
     if (remembered.lastValue === value) return remembered.lastPiece;
     let piece = remembered.byValue.get(value);
     if (piece === undefined) {
-      piece = ` ${renderOption(key, value)}`;
+      piece = ` ${renderOption(step.key, value)}`;
       if (remembered.byValue.size < PIECES_PER_KEY) remembered.byValue.set(value, piece);
     }
     remembered.lastValue = value;
     remembered.lastPiece = piece;
     return piece;
   }
+}
+
+/** How one key of a final config becomes its piece: around the job dir, remembered by value, or rendered (output paths the grid set). */
+interface KeyStep {
+  readonly key: string;
+  readonly dirPiece: JobDirPiece | undefined;
+  readonly remembered: KeyPieces | undefined;
+}
+
+/** Whether the object's keys are the steps' keys, in order (without making a key array). */
+function hasKeys(object: ValueMap, steps: readonly KeyStep[]): boolean {
+  let i = 0;
+  for (const key in object) {
+    if (steps[i]?.key !== key) return false;
+    i++;
+  }
+  return i === steps.length;
 }

@@ -58,6 +58,8 @@ describe('CommandPieces joined are renderCommand', () => {
     { p: 2n, q: 1, r: 0, s: -0, t: "it's", out: '/r/y/out.json', flag: false, none: null },
     { list: ['a', 'b c'], map: { k: 1n }, out: '/r/z/out.json' },
     { list: ['a', 'b c'], map: { k: 2n }, out: '/r/z/out.json', nan: NaN },
+    // The keys of configs[1] in another order: the pieces follow the order of each config.
+    { q: 1, p: 1n, s: 0, r: -0, t: 'a b', out: '/r/x/out.json', none: null, flag: true },
   ];
   const nodes = [
     { command: 'node predict.js', outputs },
