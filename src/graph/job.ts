@@ -92,6 +92,8 @@ function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
 
 /** Text and lists a job keeps for its descendants (see {@link JobRecord}). */
 interface UpstreamCache {
+  /** `[this job]`: what a job whose one predecessor is this job gives as its predecessors. */
+  alone?: readonly JobRecord[];
   lineage?: readonly JobRecord[];
   members?: string;
   lineageMembers?: string;
@@ -204,7 +206,7 @@ export class JobRecord implements Job {
 
   get predecessors(): readonly JobRecord[] {
     const preds = this.#preds;
-    return preds === undefined ? NO_JOBS : preds instanceof JobRecord ? [preds] : preds;
+    return preds === undefined ? NO_JOBS : preds instanceof JobRecord ? preds.#alone() : preds;
   }
 
   get preds(): readonly string[] {
@@ -214,7 +216,7 @@ export class JobRecord implements Job {
   get depJobs(): readonly JobRecord[] {
     const preds = this.#preds;
     if (preds === undefined || !this.scheduled) return NO_JOBS;
-    if (preds instanceof JobRecord) return preds.scheduled ? [preds] : NO_JOBS;
+    if (preds instanceof JobRecord) return preds.scheduled ? preds.#alone() : NO_JOBS;
     const jobs = preds.filter((job) => job.scheduled);
     return jobs.length < 2 ? jobs : jobs.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
@@ -277,6 +279,13 @@ export class JobRecord implements Job {
     const seen = new Map<string, JobRecord>();
     for (const pred of preds) for (const job of pred.#lineage()) seen.set(job.id, job);
     return [...seen.values()].sort((a, b) => a.#kind.stage.position - b.#kind.stage.position || (a.id < b.id ? -1 : 1));
+  }
+
+  /** `[this]`, one frozen array shared by the jobs whose one predecessor this is (asked for per job and target). */
+  #alone(): readonly JobRecord[] {
+    const cache = (this.#upstream ??= {});
+    cache.alone ??= Object.freeze([this]);
+    return cache.alone;
   }
 
   /** This job's ancestors and itself, cached because descendants ask for it. */

@@ -75,6 +75,8 @@ interface RepeatedText {
 /** What a node's jobs under one upstream job share. */
 interface UnderUpstream {
   readonly pred: Job;
+  /** The node of the jobs under it. */
+  readonly node: string;
   links?: LinkPieces;
   /** Their `--see-also` words and `.pred/` link, as the first such job had them. */
   seeAlso?: string;
@@ -125,6 +127,7 @@ export class RecipeWriter {
   readonly #seeAlso = new Map<readonly Job[], string>();
   /** Node name → upstream job → what that node's jobs under it share. */
   readonly #underUpstream = new Map<string, Map<Job, UnderUpstream>>();
+  #lastUnder: UnderUpstream | undefined;
   /** Inherited config members → their quoted text (undefined when it cannot be quoted on one line). */
   readonly #inherited = new Map<string, RepeatedText | undefined>();
   /** Variable definitions made since the last {@link takeDefinitions}. */
@@ -279,10 +282,14 @@ export class RecipeWriter {
 
   /** What the node's jobs under `pred` share, made on the first such job. */
   #under(job: Job, pred: Job): UnderUpstream {
+    // Jobs come in runs under one upstream job.
+    const last = this.#lastUnder;
+    if (last !== undefined && last.pred === pred && last.node === job.node) return last;
     let byPred = this.#underUpstream.get(job.node);
     if (byPred === undefined) this.#underUpstream.set(job.node, (byPred = new Map()));
     let under = byPred.get(pred);
-    if (under === undefined) byPred.set(pred, (under = { pred }));
+    if (under === undefined) byPred.set(pred, (under = { pred, node: job.node }));
+    this.#lastUnder = under;
     return under;
   }
 
