@@ -72,6 +72,11 @@ interface RepeatedText {
   reference?: string;
 }
 
+/** The quoted config members a job inherits; shareable through a variable unless empty or holding a `#`. */
+interface InheritedBody extends RepeatedText {
+  readonly shareable: boolean;
+}
+
 /** What a node's jobs under one upstream job share. */
 interface UnderUpstream {
   readonly pred: Job;
@@ -128,8 +133,10 @@ export class RecipeWriter {
   /** Node name → upstream job → what that node's jobs under it share. */
   readonly #underUpstream = new Map<string, Map<Job, UnderUpstream>>();
   #lastUnder: UnderUpstream | undefined;
-  /** Inherited config members → their quoted text (undefined when it cannot be quoted on one line). */
-  readonly #inherited = new Map<string, RepeatedText | undefined>();
+  /** Inherited config members → their quoted text (null when it cannot be quoted on one line). */
+  readonly #inherited = new Map<string, InheritedBody | null>();
+  #lastInherited: string | undefined;
+  #lastInheritedBody: InheritedBody | null = null;
   /** Variable definitions made since the last {@link takeDefinitions}. */
   #definitions = '';
   #variables = 0;
@@ -332,15 +339,27 @@ export class RecipeWriter {
     const { inherited, own } = parts;
     const ownTraits = wordTraits(own);
     if (ownTraits & UNQUOTABLE_IN_LINE) return undefined;
-    if (!this.#inherited.has(inherited)) {
-      const traits = wordTraits(inherited);
-      this.#inherited.set(inherited, traits & UNQUOTABLE_IN_LINE ? undefined : { text: recipeQuotedBody(inherited, traits), uses: 0 });
-    }
-    const body = this.#inherited.get(inherited);
-    if (body === undefined) return undefined;
-    const shared = inherited !== '' && !body.text.includes('#') ? this.#repeat(body, 'GWC_CFG') : body.text;
+    const body = this.#inheritedBody(inherited);
+    if (body === null) return undefined;
+    const shared = body.shareable ? this.#repeat(body, 'GWC_CFG') : body.text;
     const separator = inherited !== '' && own !== '' ? ', ' : '';
     return `'{${shared}${separator}${recipeQuotedBody(own, ownTraits)}}'`;
+  }
+
+  /** The quoted inherited members, made once per text (jobs come in runs that share it); null when they cannot be on one line. */
+  #inheritedBody(inherited: string): InheritedBody | null {
+    if (inherited === this.#lastInherited) return this.#lastInheritedBody;
+    let body = this.#inherited.get(inherited);
+    if (body === undefined) {
+      const traits = wordTraits(inherited);
+      const text = recipeQuotedBody(inherited, traits);
+      // A `#` would start a comment in a variable's definition.
+      body = traits & UNQUOTABLE_IN_LINE ? null : { text, uses: 0, shareable: inherited !== '' && !text.includes('#') };
+      this.#inherited.set(inherited, body);
+    }
+    this.#lastInherited = inherited;
+    this.#lastInheritedBody = body;
+    return body;
   }
 
   /** Jobs of one node share their fingerprint, and come in runs of one node. */
