@@ -1,6 +1,6 @@
 import type { Job, JobDirPiece } from '../../graph/job-graph.js';
 import { relativeTo } from '../../graph/job.js';
-import { MARKER_NAME, runnerArgs } from '../shared/runtime.js';
+import { runnerArgs } from '../shared/runtime.js';
 import { WORD_LINE_BREAK, WORD_NUL, wordTraits } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
 import type { JobGraph } from '../../graph/job-graph.js';
@@ -37,10 +37,6 @@ export function runnerWord(word: string, jobDir: string | undefined, root: RootP
   return recipeWord(word);
 }
 
-function isMarkerOf(marker: string, dir: string): boolean {
-  return marker.length === dir.length + 1 + MARKER_NAME.length && marker.startsWith(dir) && marker.endsWith(`/${MARKER_NAME}`);
-}
-
 /**
  * The recipe line of one job, quoted word by word from the runner's argv:
  * `@set -- <runner args>; $(GWC_RUN)`. This is the definition {@link RecipeWriter} follows.
@@ -48,8 +44,8 @@ function isMarkerOf(marker: string, dir: string): boolean {
 export function wordByWordRecipe(job: Job, graph: JobGraph, options: TargetOptions, root: RootPaths): string {
   const args = runnerArgs(job, graph, options);
   const separator = args.indexOf('--');
-  // `$(@D)` is the job dir only when the target is the usual `<dir>/.gwc-done`.
-  const jobDir = isMarkerOf(job.marker, job.dir) ? job.dir : undefined;
+  // The rule's target is the job's marker, `<dir>/.gwc-done`: `$(@D)` is the job dir.
+  const jobDir = job.dir;
   let prelude = '';
   const words = new Array<string>(args.length);
   for (let i = 0; i < args.length; i += 1) {
