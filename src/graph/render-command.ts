@@ -1,7 +1,7 @@
 import type { ArgTemplate, PipelineNode } from '../pipeline/pipeline.js';
 import { pyStr, toJson } from '../values/py-format.js';
 import { isValueList, isValueMap, type Value, type ValueMap } from '../values/value.js';
-import { shlexQuote } from './shlex-quote.js';
+import { isShlexBare, shlexQuote } from './shlex-quote.js';
 
 /** `--key=value` for one config entry, kwdagger style: lists become varargs, dicts one JSON word. */
 function renderOption(key: string, value: Value): string {
@@ -34,9 +34,6 @@ export function renderCommand(node: Pick<PipelineNode, 'command' | 'args'>, fina
 
 /** Values a piece cache keeps per key; past that a key's pieces are rendered each time. */
 const PIECES_PER_KEY = 1 << 12;
-
-/** Characters `shlex.quote` leaves bare: a text of them joined to another bare text is bare. */
-const SHLEX_BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /**
  * A command piece that names a path in the job's own dir: its text is
@@ -95,9 +92,9 @@ export class CommandPieces {
   constructor(node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>, layout?: JobDirLayout) {
     this.#node = node;
     // Hash digits are bare, so the dir is bare when its prefix is.
-    if (layout === undefined || !SHLEX_BARE.test(layout.prefix)) return;
+    if (layout === undefined || !isShlexBare(layout.prefix)) return;
     for (const [name, suffix] of layout.suffixes) {
-      if (suffix === '' || SHLEX_BARE.test(suffix)) this.#dirPieces.set(name, { before: ` --${name}=`, after: suffix });
+      if (suffix === '' || isShlexBare(suffix)) this.#dirPieces.set(name, { before: ` --${name}=`, after: suffix });
     }
   }
 

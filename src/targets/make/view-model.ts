@@ -75,12 +75,11 @@ function prerequisite(dep: Job, context: RuleContext): string {
 }
 
 /**
- * One job's rule: its marker (`target` is how the Makefile writes it), made from its
- * dependencies' markers. Redo jobs and jobs whose marker is stale also depend on
- * FORCE, since their marker file exists.
+ * One job's rule: its marker, made from its dependencies' markers. Redo jobs and
+ * jobs whose marker is stale also depend on FORCE, since their marker file exists.
  */
-export function jobRule(job: Job, target: string, context: RuleContext): string {
-  let head = `${target}:`;
+export function jobRule(job: Job, context: RuleContext): string {
+  let head = `${markerPath(job, context)}:`;
   for (const dep of job.depJobs) head += ` ${prerequisite(dep, context)}`;
   if (job.redo || job.staleMarker) head += ' FORCE';
   const recipe = context.recipes.recipe(job);
@@ -108,7 +107,7 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
     if (rules === undefined || rules.jobs[0]?.node !== job.node) rules = byNode.get(job.node) as NodeRules;
     rules.jobs.push(job);
     if (job.status === 'to_run') rules.toRun += 1;
-    if (buffer.push(jobRule(job, markerPath(job, context), context))) yield buffer.take();
+    if (buffer.push(jobRule(job, context))) yield buffer.take();
   }
   buffer.push(NODE_SECTION_COMMENT);
   for (const node of context.graph.nodes) {
