@@ -10,6 +10,8 @@ import { RECIPE_CONTROL_PRELUDE, recipeQuotedBody, recipeWord, recipeWordWithTra
 export const ROOT_REF = '$(ROOT)';
 /** Make's directory of the rule's target: the job dir, since the target is `<dir>/.gwc-done`. */
 export const JOB_DIR_REF = '$(@D)';
+/** The last segment of the job dir: the job's id (a job dir is its node's folder plus its id). */
+export const JOB_ID_REF = '$(notdir $(@D))';
 
 const SLASH = 47;
 const LINE_BREAK = /[\n\r]/;
@@ -79,9 +81,10 @@ interface UnderUpstream {
   /** The node of the jobs under it. */
   readonly node: string;
   links?: LinkPieces;
-  /** Their `--see-also` words and `.pred/` link, as the first such job had them. */
+  /** Their `--see-also` words and their shared succ link (if any), as the first such job had them. */
   seeAlso?: string;
-  predLink?: string;
+  sharedSucc?: string | undefined;
+  /** Those words and the `.pred/` link: what the jobs under it share. */
   words?: RepeatedText;
 }
 
@@ -106,8 +109,8 @@ interface LinkPieces {
   readonly succPath: string;
   /** `=` and the succ link's target up to the job's id. */
   readonly succTarget: string;
-  /** Both are bare shell words: with a bare id, the succ link word needs no quoting. */
-  plain: boolean;
+  /** The succ link as every job of the node under the upstream job spells it; only when the link is bare (given a bare id). */
+  sharedSucc: string | undefined;
 }
 
 /**
@@ -140,6 +143,8 @@ export class RecipeWriter {
   readonly #tail: string;
   readonly #workdirHasLineBreak: boolean;
   #lastFingerprint = '';
+  #lastIdNode: string | undefined;
+  #lastIdPlain = false;
   #lastFingerprintWord = "''";
   /** Job dir folder → the quoted bodies of command pieces that name no job dir in it. */
   readonly #folderPieces = new Map<string, FolderPieces>();
@@ -180,12 +185,12 @@ export class RecipeWriter {
     const outputs = this.#outputs(job);
     if (config === undefined || outputs === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
     const gpus = job.resources.gpus ?? 0;
-    const idWord = recipeWord(job.id);
+    const plainId = this.#isPlainId(job);
     return (
-      `\t@set -- --dir ${JOB_DIR_REF} --id ${idWord} --fp ${this.#fingerprintWord(job.fingerprint)}` +
+      `\t@set -- --dir ${JOB_DIR_REF} --id ${plainId ? job.id : recipeWord(job.id)} --fp ${this.#fingerprintWord(job.fingerprint)}` +
       ` --config ${config}` +
       outputs +
-      this.#upstreamText(job, idWord === job.id) +
+      this.#upstreamText(job, plainId) +
       (gpus > 0 ? ` --gpus ${gpus}` : '') +
       (job.redo ? ' --redo' : '') +
       `${this.#tail} ${command}; $(GWC_RUN)\n`
@@ -261,7 +266,12 @@ export class RecipeWriter {
     return definitions;
   }
 
-  /** The job's `--see-also` and `--link` words; `plainId`: its id is a bare shell word. */
+  /**
+   * The job's `--see-also` and `--link` words; `plainId`: its id is a bare shell word.
+   * With one predecessor they are the same for every job under it but for the job's
+   * id in its succ link, which a bare link spells `$(notdir $(@D))`: then one variable
+   * holds them all.
+   */
   #upstreamText(job: Job, plainId: boolean): string {
     const preds = job.predecessors;
     const seeAlso = this.#seeAlsoText(job.ancestors);
@@ -269,18 +279,20 @@ export class RecipeWriter {
     if (preds.length !== 1) return seeAlso + (links ? this.#linkText(job) : '');
     const under = this.#under(job, preds[0] as Job);
     const pieces = links ? this.#linkPieces(job, under) : undefined;
-    const predLink = pieces?.predLink ?? '';
-    const succLink = pieces ? this.#succLink(job, pieces, plainId) : '';
-    if (seeAlso === '' && predLink === '') return succLink;
+    const sharedSucc = pieces !== undefined && plainId ? pieces.sharedSucc : undefined;
+    const perJob = pieces !== undefined && sharedSucc === undefined ? this.#succLink(job, pieces, plainId) : '';
     if (under.seeAlso === undefined) {
       under.seeAlso = seeAlso;
-      under.predLink = predLink;
-      // Both pieces start with a blank, which the shared text leaves out.
-      under.words = { text: (seeAlso + predLink).slice(1), uses: 0 };
+      under.sharedSucc = sharedSucc;
+      const words = seeAlso + (pieces?.predLink ?? '') + (sharedSucc ?? '');
+      // Every piece starts with a blank, which the shared text leaves out.
+      if (words !== '') under.words = { text: words.slice(1), uses: 0 };
     }
     // Shared only while the pieces are the ones the first job had (always, from the graph builder).
-    const shared = under.seeAlso === seeAlso && under.predLink === predLink ? ` ${this.#repeat(under.words as RepeatedText, 'GWC_UP')}` : seeAlso + predLink;
-    return shared + succLink;
+    if (under.seeAlso !== seeAlso || under.sharedSucc !== sharedSucc) {
+      return seeAlso + (pieces ? pieces.predLink + this.#succLink(job, pieces, plainId) : '');
+    }
+    return (under.words ? ` ${this.#repeat(under.words, 'GWC_UP')}` : '') + perJob;
   }
 
   /** What the node's jobs under `pred` share, made on the first such job. */
@@ -358,6 +370,19 @@ export class RecipeWriter {
     return body;
   }
 
+  /**
+   * Whether the job's id is a bare shell word. An id is its node's process prefix plus
+   * hash digits (0-9, a-z), so the ids of one node are all bare or none is: the first
+   * job of each node answers for the rest (jobs come in runs of one node).
+   */
+  #isPlainId(job: Job): boolean {
+    if (job.node !== this.#lastIdNode) {
+      this.#lastIdNode = job.node;
+      this.#lastIdPlain = recipeWord(job.id) === job.id;
+    }
+    return this.#lastIdPlain;
+  }
+
   /** Jobs of one node share their fingerprint, and come in runs of one node. */
   #fingerprintWord(fingerprint: string): string {
     if (fingerprint !== this.#lastFingerprint) {
@@ -416,8 +441,7 @@ export class RecipeWriter {
 
   #succLink(job: Job, pieces: LinkPieces, plainId: boolean): string {
     const word = pieces.succPath + job.id + pieces.succTarget + job.id;
-    // Bare words joined are bare (succPath starts with '/', so no assignment either).
-    return ` --link ${ROOT_REF}${plainId && pieces.plain ? word : recipeWord(word)}`;
+    return ` --link ${ROOT_REF}${plainId && pieces.sharedSucc !== undefined ? word : recipeWord(word)}`;
   }
 
   #linkPieces(job: Job, under: UnderUpstream): LinkPieces {
@@ -428,13 +452,16 @@ export class RecipeWriter {
       const succFolder = `${pred.dir}/.succ/${job.node}`;
       const nodeFolder = job.dir.slice(0, job.dir.length - job.id.length - 1);
       // Every job dir lies under the root (#covers checked this job's; the builder makes them all so).
+      const succPath = `${succFolder.slice(this.#root.rootPrefix.length)}/`;
+      const succTarget = `=${relativeTo(succFolder, nodeFolder)}/`;
+      // Bare words joined are bare (succPath starts with '/', so no assignment either).
+      const plain = wordTraits(succPath + succTarget) === 0 && succPath.startsWith('/');
       pieces = {
         predLink: ` --link ${runnerWord(`${predFolder}/${pred.id}=${relativeTo(predFolder, pred.dir)}`, job.dir, this.#root)}`,
-        succPath: `${succFolder.slice(this.#root.rootPrefix.length)}/`,
-        succTarget: `=${relativeTo(succFolder, nodeFolder)}/`,
-        plain: false,
+        succPath,
+        succTarget,
+        sharedSucc: plain ? ` --link ${ROOT_REF}${succPath}${JOB_ID_REF}${succTarget}${JOB_ID_REF}` : undefined,
       };
-      pieces.plain = wordTraits(pieces.succPath + pieces.succTarget) === 0 && pieces.succPath.startsWith('/');
       under.links = pieces;
     }
     return pieces;

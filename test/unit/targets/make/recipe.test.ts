@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { posix } from 'node:path';
 import type { GraphSettings } from '../../../../src/compile.js';
 import { scheduledJobs, type JobGraph } from '../../../../src/graph/job-graph.js';
 import { RecipeWriter, wordByWordRecipe, type RootPaths } from '../../../../src/targets/make/recipe.js';
@@ -95,10 +96,15 @@ describe('make recipes from cached pieces', () => {
     assert.doesNotMatch(recipes[0]?.[0] ?? '', /GWC_UP_/);
     assert.equal(recipes[0]?.[1], '');
     assert.match(recipes[1]?.[1] ?? '', /^GWC_CFG_1 = "predict\.dataset": "data\/test\.json", "predict\.window": 8, "predict\.note": "x", "predict\.workers": 2\n/);
-    assert.match(recipes[1]?.[1] ?? '', /\nGWC_UP_2 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+\n$/);
+    // The succ link names each job through $(notdir $(@D)), so it is shared too.
+    assert.match(
+      recipes[1]?.[1] ?? '',
+      /\nGWC_UP_2 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+ --link \$\(ROOT\)\/pred\/predict\/predict_id_\w+\/\.succ\/track\/\$\(notdir \$\(@D\)\)=(?:\.\.\/)+track\/\$\(notdir \$\(@D\)\)\n$/,
+    );
     for (const [recipe] of recipes.slice(1)) {
       assert.match(recipe, / --config '\{\$\(GWC_CFG_1\), "track\.thresh": 0\.\d\}' /);
-      assert.match(recipe, / \$\(GWC_UP_2\) --link \$\(ROOT\)\/pred\/predict\//);
+      assert.match(recipe, / \$\(GWC_UP_2\) --workdir /);
+      assert.doesNotMatch(recipe, /--link/);
     }
     assert.equal(recipes[2]?.[1], '', 'defined once');
   });
@@ -121,7 +127,7 @@ describe('make recipes from cached pieces', () => {
           variables.set(name, value);
         }
         const expand = (text: string): string =>
-          text.replace(/\$\$|\$\(([^)]+)\)/g, (ref: string, name?: string) => {
+          text.replaceAll('$(notdir $(@D))', posix.basename(job.dir)).replace(/\$\$|\$\(([^)]+)\)/g, (ref: string, name?: string) => {
             if (name === undefined) return ref;
             if (name === '@D') return job.dir;
             if (name === 'ROOT') return root.rootPrefix;
