@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { isUnorderedMap, type Value, type ValueMap } from '../values/value.js';
 import { convertHexBase, convertHexBasePrefix, type HashBase } from './base-convert.js';
+import { ScalarConfigMemo } from './scalar-memo.js';
 
 /**
  * Byte-exact port of ubelt's `hash_data` (ubelt 1.4.2, the version kwdagger
@@ -355,22 +356,28 @@ export function hashDataPrefix(data: Value, base: HashBase, length: number): str
 }
 
 /**
- * `prefix` plus {@link hashDataPrefix}, remembered by the bytes the data serializes
- * to. In a sweep a node's own config repeats across rows (every upstream combination
- * meets the same values), so most of its ids are found by their bytes instead of
- * being hashed again. At most `limit` ids are kept: past that the memo starts over.
+ * `prefix` plus {@link hashDataPrefix}, remembered. In a sweep a node's own config
+ * repeats across rows (every upstream combination meets the same values), so most of
+ * its ids are found instead of being hashed again: flat configs of scalars by their
+ * values (see {@link ScalarConfigMemo}), others by the bytes they serialize to. At
+ * most `limit` ids are kept in each: past that the memo starts over.
  */
 export function memoizedHashPrefix(prefix: string, base: HashBase, length: number, limit = 1 << 16): (data: Value) => string {
   const ids = new Map<string, string>();
+  const byValues = new ScalarConfigMemo(limit);
   return (data) => {
+    const flat = data !== null && typeof data === 'object' && !Array.isArray(data);
+    let id = flat ? byValues.find(data as ValueMap) : undefined;
+    if (id !== undefined) return id;
     const stream = fill(data, false);
     const key = stream.bytes.toString('latin1', 0, stream.length);
-    let id = ids.get(key);
+    id = ids.get(key);
     if (id === undefined) {
       id = prefix + convertHexBasePrefix(streamDigestHex(stream), base, length);
       if (ids.size >= limit) ids.clear();
       ids.set(key, id);
     }
+    if (flat) byValues.remember(id);
     return id;
   };
 }

@@ -308,12 +308,26 @@ describe('memoized id prefixes', () => {
     { q: 'x', p: 1 },
     { p: 'ä✓' },
     {},
+    { p: 1n },
+    { p: 1n, q: 'x' },
+    { p: 1n, q: 2n },
+    { p: 1, q: 2n },
+    { p: -0 },
+    { p: 0 },
+    { p: 0n },
+    { p: NaN },
+    { p: Infinity },
+    { p: false },
+    { p: '' },
+    { p: 1n, q: [1n] },
+    { p: 1n, q: { r: 1n } },
+    { p: null, q: null },
   ];
 
   test('give what hashing each config gives, asked once or many times, past the memo limit', () => {
     const memo = memoizedHashPrefix('n_algo_id_', 36, 12, 3);
     for (let round = 0; round < 3; round++) {
-      for (const config of CONFIGS) assert.equal(memo(config), `n_algo_id_${hashDataPrefix(config, 36, 12)}`, JSON.stringify(config));
+      for (const config of CONFIGS) assert.equal(memo(config), `n_algo_id_${hashDataPrefix(config, 36, 12)}`, String(Object.entries(config ?? {})));
     }
   });
 
