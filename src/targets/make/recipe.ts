@@ -143,9 +143,10 @@ export class RecipeWriter {
   readonly #tail: string;
   readonly #workdirHasLineBreak: boolean;
   #lastFingerprint = '';
+  #lastFingerprintWord = "''";
+  /** The node of the last job whose id {@link #isPlainId} checked, and the answer. */
   #lastIdNode: string | undefined;
   #lastIdPlain = false;
-  #lastFingerprintWord = "''";
   /** Job dir folder → the quoted bodies of command pieces that name no job dir in it. */
   readonly #folderPieces = new Map<string, FolderPieces>();
   #lastFolder: FolderPieces | undefined;
