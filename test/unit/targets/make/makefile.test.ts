@@ -176,6 +176,21 @@ describe('validateMake', () => {
     ]);
   });
 
+  // Jobs come in runs of one folder, which is checked once: each job's own part still is.
+  const DIR_RUNS: [string, { id: string; node: string }[], string | null][] = [
+    ['all safe, several folders', [{ id: 'a', node: 'n' }, { id: 'b', node: 'n' }, { id: 'c', node: 'm' }, { id: 'd', node: 'n' }], null],
+    ['a later job of a safe folder', [{ id: 'a', node: 'n' }, { id: 'b', node: 'n' }, { id: 'c:d', node: 'n' }], '":"'],
+    ['a later folder', [{ id: 'a', node: 'n' }, { id: 'b', node: 'n%m' }], '"%"'],
+    ['a folder that starts like a safe one', [{ id: 'a', node: 'n' }, { id: 'b', node: 'n x' }], '" "'],
+    ['non-ASCII after a safe folder', [{ id: 'a', node: 'n' }, { id: 'é', node: 'n' }, { id: 'é#', node: 'n' }], '"#"'],
+  ];
+  for (const [name, specs, bad] of DIR_RUNS) {
+    test(`job dirs: ${name}`, () => {
+      const diagnostics = validateMake(fixtureGraph({ root: '/r', workdir: '/w' }, specs)).filter((d) => d.message.includes('job directories'));
+      assert.deepEqual(diagnostics.map((d) => d.message), bad ? [`the make target needs job directories without ${bad}`] : []);
+    });
+  }
+
   const NODES: [string, boolean][] = [
     ['predict', true],
     ['FORCE', false],
