@@ -103,19 +103,32 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   buffer.push('\n# one rule per job: its done marker, made by the runner\n');
   const byNode = new Map<string, NodeRules>(context.graph.nodes.map((node) => [node.name, { jobs: [], toRun: 0 }]));
   let rules: NodeRules | undefined;
+  // A few rules go to the buffer at once: each push is a call into native code.
+  let batch = '';
+  let batched = 0;
   for (const job of context.jobs) {
     if (rules === undefined || rules.jobs[0]?.node !== job.node) rules = byNode.get(job.node) as NodeRules;
     rules.jobs.push(job);
     if (job.status === 'to_run') rules.toRun += 1;
-    if (buffer.push(jobRule(job, context))) yield buffer.take();
+    batch += jobRule(job, context);
+    if (++batched < RULES_PER_PUSH) continue;
+    const full = buffer.push(batch);
+    batch = '';
+    batched = 0;
+    if (full) yield buffer.take();
   }
+  buffer.push(batch);
   buffer.push(NODE_SECTION_COMMENT);
   for (const node of context.graph.nodes) {
     const { jobs, toRun } = byNode.get(node.name) as NodeRules;
     const markers = `GWC_MARKERS_${node.name}`;
     buffer.push(`\n${markers} :=`);
     // Made again rather than kept from the rules: a million kept strings cost more to collect.
-    for (const job of jobs) if (buffer.push(` \\\n  ${markerPath(job, context)}`)) yield buffer.take();
+    for (let i = 0; i < jobs.length; i += MARKERS_PER_PUSH) {
+      let lines = '';
+      for (const job of jobs.slice(i, i + MARKERS_PER_PUSH)) lines += ` \\\n  ${markerPath(job, context)}`;
+      if (buffer.push(lines)) yield buffer.take();
+    }
     buffer.push(`\n${node.name}: $(${markers})\n`);
     if (toRun === 0) continue;
     // A done job's dir exists: list the others' unless every job is to run.
@@ -132,6 +145,10 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   }
   yield buffer.take();
 }
+
+/** Rules and marker lines joined into one string per push (a few KiB). */
+const RULES_PER_PUSH = 8;
+const MARKERS_PER_PUSH = 64;
 
 const NODE_SECTION_COMMENT = `
 # one target per node: make <node> runs its jobs. Before a node's first job, one recipe
