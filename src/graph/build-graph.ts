@@ -8,6 +8,7 @@ import { toJson } from '../values/py-format.js';
 import type { Value, ValueMap } from '../values/value.js';
 import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
+import { hasKeysInOrder } from '../values/keys.js';
 import { JobRecord, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
 import { CommandPieces } from './render-command.js';
@@ -225,9 +226,9 @@ export class GraphBuilder {
    * same order, so the routes of the last row's keys are nearly always the answer.
    */
   #shapeOf(row: ValueMap): RowShape {
-    const rowKeys = Object.keys(row);
     const last = this.#lastShape;
-    if (last && last.rowKeys.length === rowKeys.length && last.rowKeys.every((key, k) => key === rowKeys[k])) return last;
+    if (last && hasKeysInOrder(row, last.rowKeys)) return last;
+    const rowKeys = Object.keys(row);
     const routes: Route[][] = this.#pipeline.nodes.map(() => []);
     const keys: string[][] = this.#pipeline.nodes.map(() => []);
     for (const key of rowKeys) {
@@ -366,7 +367,7 @@ export class GraphBuilder {
 
   /** The config keys of a job, shared with the node's previous job when they are the same (they nearly always are). */
   #configKeys(makers: NodeMakers, configured: ConfiguredNode): ConfigKeys {
-    const keys = configKeysOf(makers.stage.node.name, Object.keys(configured.algo), configured.perf.keys(), this.#lastConfigKeys.get(makers));
+    const keys = configKeysOf(makers.stage.node.name, configured.algo, configured.perf, this.#lastConfigKeys.get(makers));
     this.#lastConfigKeys.set(makers, keys);
     return keys;
   }

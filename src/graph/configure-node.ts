@@ -110,7 +110,25 @@ function algoConfig(
   return algo;
 }
 
-function perfConfig(node: PipelineNode, requested: ReadonlyMap<string, Value>): Map<string, Value> {
+/** Per node, its perf params with their defaults: what a row that sets none of them gets (one map, not one per row). */
+const DEFAULT_PERF = new WeakMap<PipelineNode, ReadonlyMap<string, Value>>();
+
+function perfConfig(node: PipelineNode, requested: ReadonlyMap<string, Value>): ReadonlyMap<string, Value> {
+  if (!setsAnyPerf(node, requested)) {
+    let defaults = DEFAULT_PERF.get(node);
+    if (defaults === undefined) DEFAULT_PERF.set(node, (defaults = perfConfigOf(node, requested)));
+    return defaults;
+  }
+  return perfConfigOf(node, requested);
+}
+
+function setsAnyPerf(node: PipelineNode, requested: ReadonlyMap<string, Value>): boolean {
+  if (node.perfParams.size === 0) return false;
+  for (const key of requested.keys()) if (node.perfParams.has(key)) return true;
+  return false;
+}
+
+function perfConfigOf(node: PipelineNode, requested: ReadonlyMap<string, Value>): Map<string, Value> {
   const perf = new Map<string, Value>();
   for (const [key, value] of requested) if (node.perfParams.has(key)) perf.set(key, value);
   for (const [key, value] of node.perfParams) if (value !== undefined && !perf.has(key)) perf.set(key, value);

@@ -4,6 +4,7 @@ import type { Value, ValueMap } from '../values/value.js';
 import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
+import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
 
 /** What every job of one node shares; one object per node keeps jobs small. */
 export interface JobStage {
@@ -49,18 +50,13 @@ export interface ConfigKeys {
   readonly memberHeads: readonly string[];
 }
 
-/** The {@link ConfigKeys} of a node's job, `last` itself when its keys are the same. */
-export function configKeysOf(node: string, algo: readonly string[], perf: Iterable<string>, last: ConfigKeys | undefined): ConfigKeys {
-  const perfKeys = [...perf];
-  if (last && sameKeys(last.algo, algo) && sameKeys(last.perf, perfKeys)) return last;
-  const memberHeads = [...algo, ...perfKeys].map((key) => `${JSON.stringify(`${node}.${key}`)}: `);
-  return { algo, perf: perfKeys, memberHeads };
-}
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** The {@link ConfigKeys} of a node's job (its algo config and perf params), `last` itself when its keys are the same. */
+export function configKeysOf(node: string, algo: ValueMap, perf: ReadonlyMap<string, Value>, last: ConfigKeys | undefined): ConfigKeys {
+  if (last && hasKeysInOrder(algo, last.algo) && hasMapKeysInOrder(perf, last.perf)) return last;
+  const algoKeys = Object.keys(algo);
+  const perfKeys = [...perf.keys()];
+  const memberHeads = [...algoKeys, ...perfKeys].map((key) => `${JSON.stringify(`${node}.${key}`)}: `);
+  return { algo: algoKeys, perf: perfKeys, memberHeads };
 }
 
 const NO_JOBS: readonly JobRecord[] = Object.freeze([]);

@@ -102,6 +102,19 @@ describe('dedup, enable and caching', () => {
     assert.equal(graph!.jobs[0]!.final['workers'], 2n, "the first row's value wins");
   });
 
+  test('rows that set a perf param and rows that leave its default, in either order, each get their own value', () => {
+    const GRIDS: [string, bigint[]][] = [
+      ['matrix: {predict.window: [1, 2]}\ninclude: [{predict.window: 1, predict.workers: 8}]\n', [8n, 2n]],
+      ['matrix: {predict.window: [1, 2, 3]}\ninclude: [{predict.window: 2, predict.workers: 8}]\n', [2n, 8n, 2n]],
+    ];
+    for (const [grid, workers] of GRIDS) {
+      const graph = compileText(PIPELINE, grid).value!;
+      const predicts = graph.jobs.filter((job) => job.node === 'predict');
+      assert.deepEqual(predicts.map((job) => job.final['workers']), workers, grid);
+      assert.deepEqual(predicts.map((job) => /"predict\.workers": (\d+)/.exec(job.configJson)?.[1]), workers.map(String), grid);
+    }
+  });
+
   test('a row\'s __slurm_options__ reach its job as rowOptions; the node keeps its resources and target options', () => {
     const grid = `
 matrix:
