@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { dependsEntry, dependsStream, mergedEntries, withEntry, type DependsEntries } from '../hash/depends-stream.js';
+import { dependsEntry, dependsStream, mergedEntries, streamWithEntry, withEntry, type DependsEntries, type DependsEntry } from '../hash/depends-stream.js';
 import { nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from '../hash/ids.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { toJson } from '../values/py-format.js';
@@ -55,11 +55,29 @@ interface RowShape {
 }
 
 /** One node's job in the row being processed. */
-interface RowSlot {
+class RowSlot {
   readonly job: JobRecord;
   readonly inputs: ReadonlyMap<string, Value>;
-  /** Node name → algo id of this job and all its ancestors (kwdagger's `depends`), serialized. */
-  readonly depends: DependsEntries;
+  /** The entries its `depends` extends (its one predecessor's), or all of them made already. */
+  readonly #base: DependsEntries;
+  readonly #own: DependsEntry | undefined;
+  #depends: DependsEntries | undefined;
+
+  constructor(job: JobRecord, inputs: ReadonlyMap<string, Value>, base: DependsEntries, own?: DependsEntry) {
+    this.job = job;
+    this.inputs = inputs;
+    this.#base = base;
+    this.#own = own;
+  }
+
+  /**
+   * Node name → algo id of this job and all its ancestors (kwdagger's `depends`).
+   * Made when a job downstream asks: a leaf node's million jobs never need theirs.
+   */
+  get depends(): DependsEntries {
+    this.#depends ??= this.#own === undefined ? this.#base : withEntry(this.#base, this.#own);
+    return this.#depends;
+  }
 }
 
 interface NodeStats {
@@ -90,6 +108,23 @@ interface NodeMakers extends NodeIdMakers {
   /** Output name → what `path.posix.join(dir, rel)` appends to the dir ('' for '.'). */
   readonly outputSuffixes: ReadonlyMap<string, string>;
   readonly stage: JobStage;
+  /** The node's own `depends` entry for one of its algo ids (remembered: a sweep repeats them). */
+  readonly dependsEntry: (algoId: string) => DependsEntry;
+}
+
+/** Entries a node remembers by algo id; past that it starts over. */
+const REMEMBERED_ENTRIES = 1 << 16;
+
+function dependsEntryMaker(nodeName: string): (algoId: string) => DependsEntry {
+  const entries = new Map<string, DependsEntry>();
+  return (algoId) => {
+    let entry = entries.get(algoId);
+    if (entry === undefined) {
+      if (entries.size >= REMEMBERED_ENTRIES) entries.clear();
+      entries.set(algoId, (entry = dependsEntry(nodeName, algoId)));
+    }
+    return entry;
+  };
 }
 
 function nodeMakers(node: PipelineNode, position: number, options: BuildOptions): NodeMakers {
@@ -110,6 +145,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     folder: dirPrefix.slice(0, -1),
     outputSuffixes,
     stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node, layout) },
+    dependsEntry: dependsEntryMaker(node.name),
   };
 }
 
@@ -154,14 +190,6 @@ const PROBED: Readonly<Record<ProbeResult, StatusDecision>> = {
   stale: { status: 'to_run', reason: 'done marker is stale (its fingerprint differs)', scheduled: true, willExist: true },
   absent: { status: 'to_run', reason: 'not run yet', scheduled: true, willExist: true },
 };
-
-/** kwdagger's `depends`: the node's own algo id plus every ancestor's, by node name. */
-function dependsOf(name: string, ownAlgoId: string, preds: readonly RowSlot[]): DependsEntries {
-  const own = dependsEntry(name, ownAlgoId);
-  const only = preds.length === 1 ? preds[0] : undefined;
-  if (only) return withEntry(only.depends, own);
-  return mergedEntries(preds.map((pred) => pred.depends), own);
-}
 
 /** Builds the job graph: configures every node for every row, names jobs by process id and merges duplicates. */
 export class GraphBuilder {
@@ -291,18 +319,21 @@ export class GraphBuilder {
     stats.rows += 1;
     const makers = this.#makers[position] as NodeMakers;
     const ownAlgoId = makers.algoId(configured.algo);
-    const depends = dependsOf(node.name, ownAlgoId, preds);
-    const digits = makers.processDigits(dependsStream(depends));
+    const own = makers.dependsEntry(ownAlgoId);
+    const only = preds.length === 1 ? (preds[0] as RowSlot) : undefined;
+    // One predecessor: the entries are made only if a job downstream asks (see RowSlot).
+    const entries = only ? undefined : mergedEntries(preds.map((pred) => pred.depends), own);
+    const digits = makers.processDigits(only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries));
     const key = digitsKey(digits);
-    const existing = makers.jobs.get(key, digits);
-    if (existing) {
-      existing.addRow(rowIndex);
-      this.#notePerfCollapse(stats, existing, configured);
-      return { job: existing, inputs: configured.inputs, depends };
+    let job = makers.jobs.get(key, digits);
+    if (job) {
+      job.addRow(rowIndex);
+      this.#notePerfCollapse(stats, job, configured);
+    } else {
+      job = this.#createJob({ node, configured, preds, digits, algoId: ownAlgoId, rowIndex, stats, makers });
+      makers.jobs.add(key, job);
     }
-    const job = this.#createJob({ node, configured, preds, digits, algoId: ownAlgoId, rowIndex, stats, makers });
-    makers.jobs.add(key, job);
-    return { job, inputs: configured.inputs, depends };
+    return only ? new RowSlot(job, configured.inputs, only.depends, own) : new RowSlot(job, configured.inputs, entries as DependsEntries);
   }
 
   #notePerfCollapse(stats: NodeStats, job: JobRecord, configured: ConfiguredNode): void {

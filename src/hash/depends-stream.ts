@@ -56,3 +56,30 @@ export function dependsStream(entries: DependsEntries): string {
   }
   return `${text}_]_`;
 }
+
+/** The text of each entries array's pairs, as its stream holds them between `_[_` and `_]_`. */
+const PAIRS_TEXT = new WeakMap<DependsEntries, string>();
+
+/** The pairs of `entries` as their stream holds them, remembered: an upstream job's entries are extended by each job under it. */
+function pairsText(entries: DependsEntries): string {
+  let text = PAIRS_TEXT.get(entries);
+  if (text === undefined) {
+    const stream = dependsStream(entries);
+    text = stream.slice(3, stream.length - 3);
+    PAIRS_TEXT.set(entries, text);
+  }
+  return text;
+}
+
+/**
+ * `dependsStream(withEntry(entries, entry))` without making the array. A job's own
+ * entry usually sorts after its upstream job's (then it is appended: the entries
+ * before it keep their places and separators, and it gets the separator of every
+ * pair after the first), so the stream is the upstream pairs' remembered text plus
+ * one pair.
+ */
+export function streamWithEntry(entries: DependsEntries, entry: DependsEntry): string {
+  const last = entries[entries.length - 1];
+  if (last === undefined || last.key >= entry.key) return dependsStream(withEntry(entries, entry));
+  return `_[_${pairsText(entries)}${entry.pair}_,__]_`;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { dependsEntry, dependsStream, mergedEntries, withEntry, type DependsEntries } from '../../../src/hash/depends-stream.js';
+import { dependsEntry, dependsStream, mergedEntries, streamWithEntry, withEntry, type DependsEntries } from '../../../src/hash/depends-stream.js';
 import { processId } from '../../../src/hash/ids.js';
 import { hashData, sha512Hex, ubeltSerialize } from '../../../src/hash/ubelt-hash.js';
 
@@ -46,5 +46,29 @@ describe('entries are built from the upstream job', () => {
       // The same process id as hashing the dict itself.
       assert.equal(processId('n', c.want, 'geowatch-v2'), `n_id_${sha512Hex(dependsStream(c.got)).slice(0, 8)}`);
     });
+  }
+});
+
+describe('streamWithEntry is the stream of the entries with one more', () => {
+  const BASES: Record<string, string>[] = [
+    {},
+    { m: 'm_algo_id_1' },
+    { c: 'c_algo_id_1', m: 'm_algo_id_2' },
+    { b: 'b_algo_id_1', d: 'd_algo_id_2', f: 'f_algo_id_3' },
+  ];
+  // Before every entry, between them, after them, and in place of one.
+  const KEYS = ['a', 'c', 'e', 'm', 'z'];
+  for (const base of BASES) {
+    for (const key of KEYS) {
+      test(`${JSON.stringify(Object.keys(base))} + ${key}`, () => {
+        const entries = entriesOf(base);
+        const own = dependsEntry(key, `${key}_algo_id_own`);
+        for (let asked = 0; asked < 2; asked++) {
+          const stream = streamWithEntry(entries, own);
+          assert.equal(stream, dependsStream(withEntry(entries, own)), `asked ${asked + 1} time(s)`);
+          assert.equal(stream, ubeltSerialize({ ...base, [key]: `${key}_algo_id_own` }).toString('latin1'));
+        }
+      });
+    }
   }
 });
