@@ -5,6 +5,7 @@ import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
 import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
+import { ScalarPathMemo } from '../values/scalar-path-memo.js';
 
 /** What every job of one node shares; one object per node keeps jobs small. */
 export interface JobStage {
@@ -48,7 +49,12 @@ export interface ConfigKeys {
   readonly perf: readonly string[];
   /** `"<node>.<key>": ` for each algo key, then each perf key: the JSON member heads. */
   readonly memberHeads: readonly string[];
+  /** The members' text (`"<node>.<key>": <value>, …`) by the path of their values: a sweep repeats them. */
+  readonly memberTexts: ScalarPathMemo;
 }
+
+/** Member texts a node's {@link ConfigKeys} remember; past that they start over. */
+const REMEMBERED_MEMBER_TEXTS = 1 << 16;
 
 /** The {@link ConfigKeys} of a node's job (its algo config and perf params), `last` itself when its keys are the same. */
 export function configKeysOf(node: string, algo: ValueMap, perf: ReadonlyMap<string, Value>, last: ConfigKeys | undefined): ConfigKeys {
@@ -56,7 +62,7 @@ export function configKeysOf(node: string, algo: ValueMap, perf: ReadonlyMap<str
   const algoKeys = Object.keys(algo);
   const perfKeys = [...perf.keys()];
   const memberHeads = [...algoKeys, ...perfKeys].map((key) => `${JSON.stringify(`${node}.${key}`)}: `);
-  return { algo: algoKeys, perf: perfKeys, memberHeads };
+  return { algo: algoKeys, perf: perfKeys, memberHeads, memberTexts: new ScalarPathMemo(REMEMBERED_MEMBER_TEXTS) };
 }
 
 const NO_JOBS: readonly JobRecord[] = Object.freeze([]);
@@ -309,15 +315,26 @@ export class JobRecord implements Job {
     return i < algo.length ? (this.final[algo[i] as string] as Value) : (this.final[perf[i - algo.length] as string] ?? null);
   }
 
-  /** {@link ownConfig} as JSON members (`"a.p": 1, …`), cached when a descendant asks. */
+  /**
+   * {@link ownConfig} as JSON members (`"a.p": 1, …`), cached when a descendant asks.
+   * Jobs whose values are the same scalars share one text (see {@link ConfigKeys.memberTexts}).
+   */
   #configMembers(cache: boolean): string {
     const cached = this.#upstream?.members;
     if (cached !== undefined) return cached;
-    const { memberHeads } = this.#kind.configKeys;
-    let members = '';
-    for (let i = 0; i < memberHeads.length; i++) members += `${i === 0 ? '' : ', '}${memberHeads[i] as string}${toJson(this.#ownValue(i))}`;
+    const { memberHeads, memberTexts } = this.#kind.configKeys;
+    let members = memberHeads.length === 0 ? '' : memberTexts.find(this, memberHeads.length, JobRecord.#ownValueOf);
+    if (members === undefined) {
+      members = '';
+      for (let i = 0; i < memberHeads.length; i++) members += `${i === 0 ? '' : ', '}${memberHeads[i] as string}${toJson(this.#ownValue(i))}`;
+      memberTexts.remember(members);
+    }
     if (cache) (this.#upstream ??= {}).members = members;
     return members;
+  }
+
+  static #ownValueOf(job: JobRecord, i: number): Value {
+    return job.#ownValue(i);
   }
 
   get config(): ValueMap {

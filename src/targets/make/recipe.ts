@@ -136,6 +136,8 @@ export class RecipeWriter {
   readonly #inherited = new Map<string, InheritedBody | null>();
   #lastInherited: string | undefined;
   #lastInheritedBody: InheritedBody | null = null;
+  /** A job's own config members → their quoted body (null when they cannot be on one line). */
+  readonly #ownBodies = new Map<string, string | null>();
   /** Variable definitions made since the last {@link takeDefinitions}. */
   #definitions = '';
   #variables = 0;
@@ -346,13 +348,29 @@ export class RecipeWriter {
    */
   #configWord(parts: { readonly inherited: string; readonly own: string }): string | undefined {
     const { inherited, own } = parts;
-    const ownTraits = wordTraits(own);
-    if (ownTraits & UNQUOTABLE_IN_LINE) return undefined;
+    const ownBody = this.#ownBody(own);
+    if (ownBody === null) return undefined;
     const body = this.#inheritedBody(inherited);
     if (body === null) return undefined;
     const shared = body.shareable ? this.#repeat(body, 'GWC_CFG') : body.text;
     const separator = inherited !== '' && own !== '' ? ', ' : '';
-    return `'{${shared}${separator}${recipeQuotedBody(own, ownTraits)}}'`;
+    return `'{${shared}${separator}${ownBody}}'`;
+  }
+
+  /**
+   * The quoted body of a job's own config members; null when they cannot be on one line.
+   * Remembered by text: jobs with the same values share one text (the graph's memo), so
+   * most jobs find theirs without a scan.
+   */
+  #ownBody(own: string): string | null {
+    let body = this.#ownBodies.get(own);
+    if (body === undefined) {
+      const traits = wordTraits(own);
+      body = traits & UNQUOTABLE_IN_LINE ? null : recipeQuotedBody(own, traits);
+      if (this.#ownBodies.size >= REMEMBERED_PIECES) this.#ownBodies.clear();
+      this.#ownBodies.set(own, body);
+    }
+    return body;
   }
 
   /** The quoted inherited members, made once per text (jobs come in runs that share it); null when they cannot be on one line. */
