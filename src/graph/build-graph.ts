@@ -82,6 +82,8 @@ class RowSlot {
 
 interface NodeStats {
   rows: number;
+  /** The node's jobs by status, counted as they are made (a status never changes): no pass over a million jobs. */
+  readonly statuses: Record<JobStatus, number>;
   readonly reasons: Set<string>;
   readonly collapsedPerf: Set<string>;
   collapsedRows: number;
@@ -214,7 +216,7 @@ export class GraphBuilder {
     this.#router = router;
     this.#options = options;
     this.#position = new Map(pipeline.nodes.map((n, i) => [n.name, i]));
-    this.#stats = pipeline.nodes.map(() => ({ rows: 0, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
+    this.#stats = pipeline.nodes.map(() => ({ rows: 0, statuses: { to_run: 0, done: 0, disabled: 0, skipped: 0 }, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
     this.#upstream = pipeline.nodes.map((node) => this.#upstreamOf(node));
     this.#makers = pipeline.nodes.map((node, i) => nodeMakers(node, i, options));
     this.#configureContext = { row: this.#context, router: router };
@@ -371,6 +373,7 @@ export class GraphBuilder {
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
     const probe = this.#options.probe({ dir, folder: makers.folder, name: id, fingerprint, outputs: () => [...outputs.values()] });
     const decision = decideStatus({ node: node.name, enabled: enabledState, preds, probe, skipExisting: this.#options.skipExisting });
+    args.stats.statuses[decision.status] += 1;
     if (decision.status === 'disabled' || decision.status === 'skipped') args.stats.reasons.add(decision.reason);
     const predJobs = preds.length === 1 ? [(preds[0] as RowSlot).job] : [...new Set(preds.map((p) => p.job))];
     const job = new JobRecord(
@@ -404,12 +407,9 @@ export class GraphBuilder {
   }
 
   #summaries(): NodeSummary[] {
-    // One pass over the jobs: counts[node][status].
-    const counts = this.#pipeline.nodes.map(() => ({ to_run: 0, done: 0, disabled: 0, skipped: 0 }) satisfies Record<JobStatus, number>);
-    for (const job of this.#order) (counts[this.#position.get(job.node) as number] as Record<JobStatus, number>)[job.status] += 1;
     return this.#pipeline.nodes.map((node, i) => {
       const stats = this.#stats[i] as NodeStats;
-      const count = counts[i] as Record<JobStatus, number>;
+      const count = stats.statuses;
       return Object.freeze({
         name: node.name,
         requestedRows: stats.rows,
