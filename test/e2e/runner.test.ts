@@ -190,7 +190,7 @@ describe('runner: sourced by a queue (GWC_RUN_LIBRARY=1)', () => {
     assert.equal(existsSync(marker(failing)), false);
   });
 
-  test('gwc_stop_job from the queue\'s trap stops the whole job; it leaves no marker', () => {
+  test('gwc_stop_job from the queue\'s trap stops the whole job; it leaves no marker', async () => {
     const dir = jobDir();
     const command = `sleep 30 </dev/null >/dev/null 2>&1 & echo $! > ${dir}.pid; wait`;
     const result = inLibrary(
@@ -201,7 +201,7 @@ describe('runner: sourced by a queue (GWC_RUN_LIBRARY=1)', () => {
     assert.equal(result.stdout, 'stopped\n');
     assert.equal(result.status, 143);
     const sleepPid = Number(readFileSync(`${dir}.pid`, 'utf8'));
-    const survived = isAlive(sleepPid);
+    const survived = !(await diesWithin(sleepPid, 3000));
     if (survived) process.kill(sleepPid, 'SIGKILL');
     assert.equal(survived, false, 'the job\'s child was stopped too');
     assert.equal(existsSync(marker(dir)), false);
@@ -269,6 +269,15 @@ async function waitForFile(path: string): Promise<string> {
 }
 
 /** Running and not a zombie waiting for its (re)parent to reap it. */
+/**
+ * Whether the process is gone (or a zombie) within `ms`. A signalled process dies when
+ * it next runs, which on a loaded machine (tests run two at a time) can take a while.
+ */
+async function diesWithin(pid: number, ms: number): Promise<boolean> {
+  for (const started = Date.now(); Date.now() - started < ms; await sleep(20)) if (!isAlive(pid)) return true;
+  return !isAlive(pid);
+}
+
 function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -311,8 +320,7 @@ describe('runner: killed jobs', () => {
     const sleepPid = Number(await waitForFile(`${dir}.pid`));
     child.kill('SIGTERM');
     assert.equal((await done).code, 143);
-    await sleep(50);
-    const survived = isAlive(sleepPid);
+    const survived = !(await diesWithin(sleepPid, 3000));
     if (survived) process.kill(sleepPid, 'SIGKILL');
     assert.equal(survived, false, 'the job process group was signalled');
     assert.equal(existsSync(marker(dir)), false);
