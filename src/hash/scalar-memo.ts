@@ -25,12 +25,11 @@ export class ScalarConfigMemo {
    */
   find(config: ValueMap): string | undefined {
     if (!hasKeysInOrder(config, this.#keys)) {
-      const keys = Object.keys(config);
-      if (keys.length === 0) return undefined;
-      this.#keys = keys;
+      this.#keys = Object.keys(config);
       this.#paths.clear();
     }
-    return this.#paths.find(config, this.#keys.length, this.#valueAt);
+    // An empty config (the tree's keys before the first config, too) has no path.
+    return this.#keys.length === 0 ? undefined : this.#paths.find(config, this.#keys.length, this.#valueAt);
   }
 
   /** Remembers the id of the config {@link find} last missed. */

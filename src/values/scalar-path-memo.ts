@@ -37,10 +37,11 @@ export class ScalarPathMemo {
   /**
    * The text remembered for the path `valueAt(source, 0 … count - 1)`, or undefined:
    * not seen yet (then {@link remember} takes its text) or not a path of memo scalars
-   * (then it does nothing). `count` is at least 1.
+   * (then it does nothing), as is an empty path (`count` 0).
    */
   find<S>(source: S, count: number, valueAt: (source: S, i: number) => Value): string | undefined {
     this.#level = undefined;
+    if (count < 1) return undefined;
     for (let i = 0; i < count; i++) if (!isMemoScalar(valueAt(source, i))) return undefined;
     let level = this.#root;
     for (let i = 0; i < count - 1; i++) {

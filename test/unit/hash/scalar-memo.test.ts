@@ -15,6 +15,7 @@ const CASES: readonly (readonly [string, readonly Step[]])[] = [
   ['several keys: every value counts', [[{ p: 1n, q: 'a' }, 'miss'], [{ p: 1n, q: 'b' }, 'miss'], [{ p: 2n, q: 'a' }, 'miss'], [{ p: 1n, q: 'a' }, 'hit']]],
   ['other keys start over; so does another key order', [[{ p: 1n }, 'miss'], [{ q: 1n }, 'miss'], [{ p: 1n }, 'miss'], [{ p: 1n, q: 1n }, 'miss'], [{ q: 1n, p: 1n }, 'miss'], [{ q: 1n, p: 1n }, 'hit']]],
   ['lists, mappings and empty configs are left to the caller', [[{ p: [1n] }, 'skip'], [{ p: { q: 1n } }, 'skip'], [{}, 'skip'], [{ p: 1n, q: [1n] }, 'skip']]],
+  ['an empty config first, and again', [[{}, 'skip'], [{}, 'skip'], [{ p: 1n }, 'miss'], [{}, 'skip'], [{ p: 1n }, 'miss']]],
   ['a config left to the caller does not forget the others', [[{ p: 1n }, 'miss'], [{ p: [1n] }, 'skip'], [{ p: 1n }, 'hit']]],
 ];
 

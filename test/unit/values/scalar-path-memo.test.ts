@@ -40,6 +40,13 @@ describe('ScalarPathMemo', () => {
     }
   });
 
+  test('an empty path is left to the caller', () => {
+    const memo = new ScalarPathMemo(10);
+    assert.equal(memo.find([], 0, at), undefined);
+    memo.remember('empty');
+    assert.equal(memo.find([], 0, at), undefined);
+  });
+
   test('clear forgets', () => {
     const memo = new ScalarPathMemo(10);
     memo.find([1n], 1, at);
