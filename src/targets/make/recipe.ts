@@ -39,13 +39,40 @@ export function runnerWord(word: string, jobDir: string | undefined, root: RootP
   return recipeWord(word);
 }
 
+/** Runner options whose words are the same for every job of a node (dir and outputs through `$(@D)`). */
+const NODE_OPTIONS = new Set(['--dir', '--fp', '--output', '--workdir']);
+
 /**
- * The recipe line of one job, quoted word by word from the runner's argv:
- * `@set -- <runner args>; $(GWC_RUN)`. This is the definition {@link RecipeWriter} follows.
+ * The runner's argv in the Makefile's order: first the options whose words a node's jobs
+ * share (`--dir`, `--fp`, `--output`, `--workdir`), so that one variable can hold them,
+ * then the others in their order, then `-- COMMAND`. The runner takes options in any order.
+ */
+export function makeRunnerArgs(job: Job, graph: JobGraph, options: TargetOptions): string[] {
+  const args = runnerArgs(job, graph, options);
+  const shared: string[] = [];
+  const rest: string[] = [];
+  // The last two words are `--` and the command.
+  for (let i = 0; i < args.length - 2; ) {
+    const option = args[i] as string;
+    if (option === '--redo') {
+      rest.push(option);
+      i += 1;
+      continue;
+    }
+    (NODE_OPTIONS.has(option) ? shared : rest).push(option, args[i + 1] as string);
+    i += 2;
+  }
+  return [...shared, ...rest, ...args.slice(-2)];
+}
+
+/**
+ * The recipe line of one job, quoted word by word from the runner's argv in the
+ * Makefile's order ({@link makeRunnerArgs}): `@set -- <runner args>; $(GWC_RUN)`.
+ * This is the definition {@link RecipeWriter} follows.
  */
 export function wordByWordRecipe(job: Job, graph: JobGraph, options: TargetOptions, root: RootPaths): string {
-  const args = runnerArgs(job, graph, options);
-  const separator = args.indexOf('--');
+  const args = makeRunnerArgs(job, graph, options);
+  const separator = args.length - 2;
   // The rule's target is the job's marker, `<dir>/.gwc-done`: `$(@D)` is the job dir.
   const jobDir = job.dir;
   let prelude = '';
@@ -86,6 +113,15 @@ interface UnderUpstream {
   sharedSucc?: string | undefined;
   /** Those words and the `.pred/` link: what the jobs under it share. */
   words?: RepeatedText;
+}
+
+/** The runner words a node's jobs with default outputs share, and what they were made from. */
+interface NodeWords {
+  readonly fingerprint: string;
+  readonly outputs: string;
+  readonly words: RepeatedText;
+  /** False when the text holds a `#`: a variable's definition cannot. */
+  readonly shareable: boolean;
 }
 
 /** Traits that keep a text out of a single-quoted word on one recipe line. */
@@ -141,8 +177,10 @@ export class RecipeWriter {
   /** Variable definitions made since the last {@link takeDefinitions}. */
   #definitions = '';
   #variables = 0;
-  /** ` --workdir <dir> --`, the same for every job. */
-  readonly #tail: string;
+  /** ` --workdir <dir>`, the same for every job. */
+  readonly #workdirWords: string;
+  /** Node name → its jobs' {@link #nodeWords} when their outputs are the default paths. */
+  readonly #sharedNodeWords = new Map<string, NodeWords>();
   readonly #workdirHasLineBreak: boolean;
   #lastFingerprint = '';
   #lastFingerprintWord = "''";
@@ -163,7 +201,7 @@ export class RecipeWriter {
     this.#graph = graph;
     this.#options = options;
     this.#root = root;
-    this.#tail = ` --workdir ${runnerWord(graph.workdir, undefined, root)} --`;
+    this.#workdirWords = ` --workdir ${runnerWord(graph.workdir, undefined, root)}`;
     this.#workdirHasLineBreak = LINE_BREAK.test(graph.workdir);
   }
 
@@ -190,14 +228,37 @@ export class RecipeWriter {
     const gpus = job.resources.gpus ?? 0;
     const plainId = this.#isPlainId(job);
     return (
-      `\t@set -- --dir ${JOB_DIR_REF} --id ${plainId ? job.id : recipeWord(job.id)} --fp ${this.#fingerprintWord(job.fingerprint)}` +
-      ` --config ${config}` +
-      outputs +
+      `\t@set -- ${this.#nodeWords(job, outputs)}` +
+      ` --id ${plainId ? job.id : recipeWord(job.id)} --config ${config}` +
       this.#upstreamText(job, plainId) +
       (gpus > 0 ? ` --gpus ${gpus}` : '') +
       (job.redo ? ' --redo' : '') +
-      `${this.#tail} ${command}; $(GWC_RUN)\n`
+      ` -- ${command}; $(GWC_RUN)\n`
     );
+  }
+
+  /**
+   * `--dir $(@D) --fp <fingerprint> [--output <path>]... --workdir <dir>`: the same for
+   * every job of a node whose outputs are the default paths, so from its second such job
+   * on a variable `GWC_JOB_<n>` holds them (unless they hold a `#`, which would start a
+   * comment in the variable's definition).
+   */
+  #nodeWords(job: Job, outputs: string): string {
+    const fingerprint = this.#fingerprintWord(job.fingerprint);
+    if (!job.defaultOutputs) return this.#nodeWordsText(fingerprint, outputs);
+    let shared = this.#sharedNodeWords.get(job.node);
+    if (shared === undefined) {
+      const text = this.#nodeWordsText(fingerprint, outputs);
+      shared = { fingerprint, outputs, words: { text, uses: 0 }, shareable: !text.includes('#') };
+      this.#sharedNodeWords.set(job.node, shared);
+    }
+    // Shared while the words are the node's first job's (always: a node has one fingerprint, its default outputs one text).
+    if (shared.fingerprint !== fingerprint || shared.outputs !== outputs) return this.#nodeWordsText(fingerprint, outputs);
+    return shared.shareable ? this.#repeat(shared.words, 'GWC_JOB') : shared.words.text;
+  }
+
+  #nodeWordsText(fingerprint: string, outputs: string): string {
+    return `--dir ${JOB_DIR_REF} --fp ${fingerprint}${outputs}${this.#workdirWords}`;
   }
 
   /**

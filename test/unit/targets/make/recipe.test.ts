@@ -84,6 +84,7 @@ const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
     {},
   ],
   ['a workdir with a line break', () => graphOf(CHAIN, 'track.thresh: [0.1]\n', { workdir: '/srv/w\nx' }), {}],
+  ['a workdir with a # (no variable may hold it)', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2, 0.3]\n', { workdir: '/srv/w#x y' }), {}],
 ];
 
 describe('make recipes from cached pieces', () => {
@@ -96,15 +97,16 @@ describe('make recipes from cached pieces', () => {
     assert.doesNotMatch(recipes[0]?.[0] ?? '', /GWC_UP_/);
     assert.equal(recipes[0]?.[1], '');
     assert.match(recipes[1]?.[1] ?? '', /^GWC_CFG_1 = "predict\.dataset": "data\/test\.json", "predict\.window": 8, "predict\.note": "x", "predict\.workers": 2\n/);
+    // The words every job of the node shares (default outputs) come first, in one variable.
+    assert.match(recipes[1]?.[1] ?? '', /\nGWC_JOB_2 = --dir \$\(@D\) --fp [0-9a-f]{16} --output \$\(@D\)\/sites\.json --workdir \/srv\/gwc\/pipeline\n/);
     // The succ link names each job through $(notdir $(@D)), so it is shared too.
     assert.match(
       recipes[1]?.[1] ?? '',
-      /\nGWC_UP_2 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+ --link \$\(ROOT\)\/pred\/predict\/predict_id_\w+\/\.succ\/track\/\$\(notdir \$\(@D\)\)=(?:\.\.\/)+track\/\$\(notdir \$\(@D\)\)\n$/,
+      /\nGWC_UP_3 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+ --link \$\(ROOT\)\/pred\/predict\/predict_id_\w+\/\.succ\/track\/\$\(notdir \$\(@D\)\)=(?:\.\.\/)+track\/\$\(notdir \$\(@D\)\)\n$/,
     );
     for (const [recipe] of recipes.slice(1)) {
-      assert.match(recipe, / --config '\{\$\(GWC_CFG_1\), "track\.thresh": 0\.\d\}' /);
-      assert.match(recipe, / \$\(GWC_UP_2\) --workdir /);
-      assert.doesNotMatch(recipe, /--link/);
+      assert.match(recipe, /^\t@set -- \$\(GWC_JOB_2\) --id track_id_\w+ --config '\{\$\(GWC_CFG_1\), "track\.thresh": 0\.\d\}' \$\(GWC_UP_3\) -- '/);
+      assert.doesNotMatch(recipe, /--link|--workdir/);
     }
     assert.equal(recipes[2]?.[1], '', 'defined once');
   });
@@ -121,6 +123,7 @@ describe('make recipes from cached pieces', () => {
       for (const job of jobs) {
         const recipe = writer.recipe(job);
         for (const line of writer.takeDefinitions().split('\n').filter(Boolean)) {
+          assert.doesNotMatch(line, /#/, 'a # would start a comment in a definition');
           const at = line.indexOf(' = ');
           const [name, value] = [line.slice(0, at), line.slice(at + 3)];
           assert.ok(!variables.has(name), `${name} is defined once`);
