@@ -181,6 +181,7 @@ export class RecipeWriter {
   readonly #workdirWords: string;
   /** Node name → its jobs' {@link #nodeWords} when their outputs are the default paths. */
   readonly #sharedNodeWords = new Map<string, NodeWords>();
+  readonly #nodeWordsByText = new Map<string, RepeatedText>();
   readonly #workdirHasLineBreak: boolean;
   #lastFingerprint = '';
   #lastFingerprintWord = "''";
@@ -249,7 +250,10 @@ export class RecipeWriter {
     let shared = this.#sharedNodeWords.get(job.node);
     if (shared === undefined) {
       const text = this.#nodeWordsText(fingerprint, outputs);
-      shared = { fingerprint, outputs, words: { text, uses: 0 }, shareable: !text.includes('#') };
+      // Nodes with the same command and output names have the same words: one variable serves them all.
+      let words = this.#nodeWordsByText.get(text);
+      if (words === undefined) this.#nodeWordsByText.set(text, (words = { text, uses: 0 }));
+      shared = { fingerprint, outputs, words, shareable: !text.includes('#') };
       this.#sharedNodeWords.set(job.node, shared);
     }
     // Shared while the words are the node's first job's (always: a node has one fingerprint, its default outputs one text).

@@ -111,6 +111,23 @@ describe('make recipes from cached pieces', () => {
     assert.equal(recipes[2]?.[1], '', 'defined once');
   });
 
+  test('nodes with the same command and output names share one GWC_JOB variable', () => {
+    const twins = `nodes:\n${['a', 'b']
+      .map((name, i) => `  ${name}:\n    command: run\n    ${i ? 'inputs: {src: {from: a.out}}\n    ' : ''}outputs: {out: out.txt}\n    params: {p: 0}\n`)
+      .join('')}`;
+    const graph = graphOf(twins, 'a.p: [1, 2]\nb.p: [1, 2]\n');
+    const writer = new RecipeWriter(graph, fixtureOptions(), rootOf(graph));
+    let definitions = '';
+    const recipes = scheduledJobs(graph).map((job) => {
+      const recipe = writer.recipe(job);
+      definitions += writer.takeDefinitions();
+      return recipe;
+    });
+    assert.deepEqual(definitions.match(/^GWC_JOB_\d+ = .*$/gm)?.length, 1, definitions);
+    const variable = /^(GWC_JOB_\d+) = /m.exec(definitions)?.[1];
+    assert.equal(recipes.filter((recipe) => recipe.startsWith(`\t@set -- $(${variable}) `)).length, recipes.length - 1, 'all but the first job use it');
+  });
+
   for (const [name, graphFn, overrides] of CASES) {
     test(`equal the word-by-word recipes: ${name}`, () => {
       const graph = graphFn();
