@@ -39,12 +39,12 @@ export function runnerWord(word: string, jobDir: string | undefined, root: RootP
   return recipeWord(word);
 }
 
-/** Runner options whose words are the same for every job of a node (dir and outputs through `$(@D)`). */
-const NODE_OPTIONS = new Set(['--dir', '--fp', '--output', '--workdir']);
+/** Runner options whose words are the same for every job of a node (dir, id and outputs through `$(@D)`). */
+const NODE_OPTIONS = new Set(['--dir', '--id', '--fp', '--output', '--workdir']);
 
 /**
  * The runner's argv in the Makefile's order: first the options whose words a node's jobs
- * share (`--dir`, `--fp`, `--output`, `--workdir`), so that one variable can hold them,
+ * share (`--dir`, `--id`, `--fp`, `--output`, `--workdir`), so that one variable can hold them,
  * then the others in their order, then `-- COMMAND`. The runner takes options in any order.
  */
 export function makeRunnerArgs(job: Job, graph: JobGraph, options: TargetOptions): string[] {
@@ -229,8 +229,7 @@ export class RecipeWriter {
     const gpus = job.resources.gpus ?? 0;
     const plainId = this.#isPlainId(job);
     return (
-      `\t@set -- ${this.#nodeWords(job, outputs)}` +
-      ` --id ${plainId ? job.id : recipeWord(job.id)} --config ${config}` +
+      `\t@set -- ${this.#nodeWords(job, outputs, plainId)} --config ${config}` +
       this.#upstreamText(job, plainId) +
       (gpus > 0 ? ` --gpus ${gpus}` : '') +
       (job.redo ? ' --redo' : '') +
@@ -239,17 +238,18 @@ export class RecipeWriter {
   }
 
   /**
-   * `--dir $(@D) --fp <fingerprint> [--output <path>]... --workdir <dir>`: the same for
-   * every job of a node whose outputs are the default paths, so from its second such job
-   * on a variable `GWC_JOB_<n>` holds them (unless they hold a `#`, which would start a
-   * comment in the variable's definition).
+   * `--dir $(@D) --id $(notdir $(@D)) --fp <fingerprint> [--output <path>]... --workdir <dir>`:
+   * the same for every job of a node whose id is a bare word (the last segment of its dir)
+   * and whose outputs are the default paths, so from its second such job on a variable
+   * `GWC_JOB_<n>` holds them (unless they hold a `#`, which would start a comment in the
+   * variable's definition).
    */
-  #nodeWords(job: Job, outputs: string): string {
+  #nodeWords(job: Job, outputs: string, plainId: boolean): string {
     const fingerprint = this.#fingerprintWord(job.fingerprint);
-    if (!job.defaultOutputs) return this.#nodeWordsText(fingerprint, outputs);
+    if (!job.defaultOutputs || !plainId) return this.#nodeWordsText(plainId ? job.id : recipeWord(job.id), fingerprint, outputs);
     let shared = this.#sharedNodeWords.get(job.node);
     if (shared === undefined) {
-      const text = this.#nodeWordsText(fingerprint, outputs);
+      const text = this.#nodeWordsText(JOB_ID_REF, fingerprint, outputs);
       // Nodes with the same command and output names have the same words: one variable serves them all.
       let words = this.#nodeWordsByText.get(text);
       if (words === undefined) this.#nodeWordsByText.set(text, (words = { text, uses: 0 }));
@@ -257,12 +257,12 @@ export class RecipeWriter {
       this.#sharedNodeWords.set(job.node, shared);
     }
     // Shared while the words are the node's first job's (always: a node has one fingerprint, its default outputs one text).
-    if (shared.fingerprint !== fingerprint || shared.outputs !== outputs) return this.#nodeWordsText(fingerprint, outputs);
+    if (shared.fingerprint !== fingerprint || shared.outputs !== outputs) return this.#nodeWordsText(job.id, fingerprint, outputs);
     return shared.shareable ? this.#repeat(shared.words, 'GWC_JOB') : shared.words.text;
   }
 
-  #nodeWordsText(fingerprint: string, outputs: string): string {
-    return `--dir ${JOB_DIR_REF} --fp ${fingerprint}${outputs}${this.#workdirWords}`;
+  #nodeWordsText(idWord: string, fingerprint: string, outputs: string): string {
+    return `--dir ${JOB_DIR_REF} --id ${idWord} --fp ${fingerprint}${outputs}${this.#workdirWords}`;
   }
 
   /**

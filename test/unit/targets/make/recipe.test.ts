@@ -97,15 +97,15 @@ describe('make recipes from cached pieces', () => {
     assert.doesNotMatch(recipes[0]?.[0] ?? '', /GWC_UP_/);
     assert.equal(recipes[0]?.[1], '');
     assert.match(recipes[1]?.[1] ?? '', /^GWC_CFG_1 = "predict\.dataset": "data\/test\.json", "predict\.window": 8, "predict\.note": "x", "predict\.workers": 2\n/);
-    // The words every job of the node shares (default outputs) come first, in one variable.
-    assert.match(recipes[1]?.[1] ?? '', /\nGWC_JOB_2 = --dir \$\(@D\) --fp [0-9a-f]{16} --output \$\(@D\)\/sites\.json --workdir \/srv\/gwc\/pipeline\n/);
+    // The words every job of the node shares (its id is its dir's last segment; default outputs) come first, in one variable.
+    assert.match(recipes[1]?.[1] ?? '', /\nGWC_JOB_2 = --dir \$\(@D\) --id \$\(notdir \$\(@D\)\) --fp [0-9a-f]{16} --output \$\(@D\)\/sites\.json --workdir \/srv\/gwc\/pipeline\n/);
     // The succ link names each job through $(notdir $(@D)), so it is shared too.
     assert.match(
       recipes[1]?.[1] ?? '',
       /\nGWC_UP_3 = --see-also \$\(ROOT\)\/pred\/predict\/predict_id_\w+ --link \$\(@D\)\/\.pred\/predict\/predict_id_\w+=\S+ --link \$\(ROOT\)\/pred\/predict\/predict_id_\w+\/\.succ\/track\/\$\(notdir \$\(@D\)\)=(?:\.\.\/)+track\/\$\(notdir \$\(@D\)\)\n$/,
     );
     for (const [recipe] of recipes.slice(1)) {
-      assert.match(recipe, /^\t@set -- \$\(GWC_JOB_2\) --id track_id_\w+ --config '\{\$\(GWC_CFG_1\), "track\.thresh": 0\.\d\}' \$\(GWC_UP_3\) -- '/);
+      assert.match(recipe, /^\t@set -- \$\(GWC_JOB_2\) --config '\{\$\(GWC_CFG_1\), "track\.thresh": 0\.\d\}' \$\(GWC_UP_3\) -- '/);
       assert.doesNotMatch(recipe, /--link|--workdir/);
     }
     assert.equal(recipes[2]?.[1], '', 'defined once');
