@@ -150,14 +150,17 @@ interface LinkPieces {
 }
 
 /**
- * Recipe lines built from pieces cached per upstream job. In a sweep most of a recipe
- * repeats for every job under one upstream job (its ancestors' dirs, its links), so a
- * million-job Makefile quotes those once per upstream job instead of once per job.
- * The text is byte for byte {@link wordByWordRecipe}'s, which still writes the rare
- * recipes the pieces do not cover (values with line breaks need a shell prelude).
+ * Recipe lines built from pieces cached per node and per upstream job. In a sweep most
+ * of a recipe repeats for every job of a node (its dir, id, fingerprint, outputs and
+ * workdir words) or under one upstream job (its ancestors' dirs, its links), so a
+ * million-job Makefile quotes those once, and from their second use refers to them
+ * through variables. After make expands those, the text is byte for byte
+ * {@link wordByWordRecipe}'s, which still writes the rare recipes the pieces do not
+ * cover (values with line breaks need a shell prelude).
  *
- * Links assume what the graph builder guarantees: a job dir is its node's folder plus
- * its id, so every job of a node sits at the same depth.
+ * Ids and links assume what the graph builder guarantees: a job dir is its node's
+ * folder plus its id (so `$(notdir $(@D))` is the id, and every job of a node sits at
+ * the same depth).
  */
 export class RecipeWriter {
   readonly #graph: JobGraph;
@@ -181,6 +184,7 @@ export class RecipeWriter {
   readonly #workdirWords: string;
   /** Node name → its jobs' {@link #nodeWords} when their outputs are the default paths. */
   readonly #sharedNodeWords = new Map<string, NodeWords>();
+  /** The texts of those words → one repeated text each, so nodes with the same words share a variable. */
   readonly #nodeWordsByText = new Map<string, RepeatedText>();
   readonly #workdirHasLineBreak: boolean;
   #lastFingerprint = '';
