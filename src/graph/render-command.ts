@@ -1,5 +1,7 @@
 import type { ArgTemplate, PipelineNode } from '../pipeline/pipeline.js';
 import { pyStr, toJson } from '../values/py-format.js';
+import { hasKeysInOrder } from '../values/keys.js';
+import { isMemoScalar } from '../values/scalar-path-memo.js';
 import { isValueList, isValueMap, type Value, type ValueMap } from '../values/value.js';
 import { isShlexBare, shlexQuote } from './shlex-quote.js';
 
@@ -87,7 +89,7 @@ export class CommandPieces {
   /** Output name → its piece around the job dir, for the outputs whose default path is bare (given a bare dir). */
   readonly #dirPieces = new Map<string, JobDirPiece>();
   /** The steps of the last key list seen, for jobs with the grid's output paths [0] and with default ones [1]. */
-  readonly #plans: [KeyStep[] | undefined, KeyStep[] | undefined] = [undefined, undefined];
+  readonly #plans: [KeyPlan | undefined, KeyPlan | undefined] = [undefined, undefined];
 
   constructor(node: Pick<PipelineNode, 'command' | 'args' | 'outputs'>, layout?: JobDirLayout) {
     this.#node = node;
@@ -105,7 +107,7 @@ export class CommandPieces {
   of(finalConfig: ValueMap, defaultOutputs = false): CommandPiece[] {
     const node = this.#node;
     if (node.args) return [node.command, ...node.args.flatMap((pieces) => renderWord(pieces, finalConfig)).map((word) => ` ${word}`)];
-    const plan = this.#planFor(finalConfig, defaultOutputs);
+    const plan = this.#planFor(finalConfig, defaultOutputs).steps;
     const pieces = new Array<CommandPiece>(plan.length + 1);
     pieces[0] = node.command;
     for (let i = 0; i < plan.length; i++) {
@@ -116,11 +118,12 @@ export class CommandPieces {
   }
 
   /** The steps for the keys of `finalConfig`: a node's jobs nearly always have the same keys, so the last list is checked first. */
-  #planFor(finalConfig: ValueMap, defaultOutputs: boolean): KeyStep[] {
+  #planFor(finalConfig: ValueMap, defaultOutputs: boolean): KeyPlan {
     const slot = defaultOutputs ? 1 : 0;
     const last = this.#plans[slot];
-    if (last !== undefined && hasKeys(finalConfig, last)) return last;
-    const plan = Object.keys(finalConfig).map((key) => this.#step(key, defaultOutputs));
+    if (last !== undefined && hasKeysInOrder(finalConfig, last.keys)) return last;
+    const keys = Object.keys(finalConfig);
+    const plan = { keys, steps: keys.map((key) => this.#step(key, defaultOutputs)) };
     this.#plans[slot] = plan;
     return plan;
   }
@@ -136,8 +139,8 @@ export class CommandPieces {
 
   #option(step: KeyStep, value: Value): string {
     const remembered = step.remembered;
-    // Objects are not remembered, nor -0 (a Map takes it for 0).
-    if (remembered === undefined || (typeof value === 'object' && value !== null) || Object.is(value, -0)) return ` ${renderOption(step.key, value)}`;
+    // Lists and mappings are not remembered, nor -0 (a Map takes it for 0).
+    if (remembered === undefined || !isMemoScalar(value)) return ` ${renderOption(step.key, value)}`;
     if (remembered.lastValue === value) return remembered.lastPiece;
     let piece = remembered.byValue.get(value);
     if (piece === undefined) {
@@ -157,12 +160,8 @@ interface KeyStep {
   readonly remembered: KeyPieces | undefined;
 }
 
-/** Whether the object's keys are the steps' keys, in order (without making a key array). */
-function hasKeys(object: ValueMap, steps: readonly KeyStep[]): boolean {
-  let i = 0;
-  for (const key in object) {
-    if (steps[i]?.key !== key) return false;
-    i++;
-  }
-  return i === steps.length;
+/** The steps for one key list, and the list. */
+interface KeyPlan {
+  readonly keys: readonly string[];
+  readonly steps: readonly KeyStep[];
 }
