@@ -5,6 +5,8 @@
  * the whole string is asked for; a prefix takes two BigInt divisions.
  */
 
+import { base36Prefix12 } from './base36-prefix.js';
+
 /** The digest bases ubelt names: hex, `alphanum` and `abc`. */
 export type HashBase = 16 | 26 | 36;
 
@@ -51,6 +53,9 @@ export function convertHexBase(hex: string, base: HashBase): string {
 /** The first `length` characters of {@link convertHexBase}, without converting the whole number. */
 export function convertHexBasePrefix(hex: string, base: HashBase, length: number): string {
   if (base === 16) return hex.slice(0, length);
+  // The ids' case (12 digits of a 512-bit digest in base 36) in floating point, when it is certain.
+  const fast = base === 36 && length <= 12 ? base36Prefix12(hex) : undefined;
+  if (fast !== undefined) return length === 12 ? fast : fast.slice(0, length);
   const n = BigInt(`0x${hex}`);
   if (n === 0n) return '0'.slice(0, length);
   const powers = powersOf(base);
