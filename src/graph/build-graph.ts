@@ -6,19 +6,20 @@ import { nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { hasKeysInOrder } from '../values/keys.js';
 import { toJson } from '../values/py-format.js';
-import type { Value, ValueMap } from '../values/value.js';
-import { configureNode, finalConfig, type ConfiguredNode, type RoutedValue, type RowContext } from './configure-node.js';
+import type { ValueMap } from '../values/value.js';
+import { configureNode, finalConfig, hasDefaultOutputs, type ConfiguredNode, type NodeKeys, type ResolvedInputs, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
 import { CommandPieces } from './render-command.js';
 import type { Route, Router } from './routing.js';
 import { JobTable, digitsKey } from './job-table.js';
+import { ScalarConfigMemo } from '../hash/scalar-memo.js';
 
 /** What is on disk for a job: a valid marker, outputs kwdagger left, a stale marker, or nothing. */
 export type ProbeResult = 'done' | 'adoptable' | 'stale' | 'absent';
 
-/** What a probe is told of a job. */
+/** What a probe is told of a job, during its call (the probe must not keep it). */
 export interface ProbedJob {
   /** The job dir: `<folder>/<name>`. */
   readonly dir: string;
@@ -50,22 +51,28 @@ export interface BuildOptions {
 /** Where the keys of rows with one key list go: per node position, its routes and the row key of each. */
 interface RowShape {
   readonly rowKeys: readonly string[];
-  readonly routes: readonly (readonly Route[])[];
-  readonly keys: readonly (readonly string[])[];
+  readonly nodes: readonly ShapeKeys[];
+}
+
+/** The keys of a row shape routed to one node. */
+interface ShapeKeys extends NodeKeys {
+  /** Positions in `keys` of those that set one of the node's inputs: the values its inputs depend on. */
+  readonly inputKeys: readonly number[];
 }
 
 /** One node's job in the row being processed. */
 class RowSlot {
   readonly job: JobRecord;
-  readonly inputs: ReadonlyMap<string, Value>;
+  /** Its inputs as this row resolved them; the next row may share them (see `configureNode`). */
+  readonly resolved: ResolvedInputs;
   /** The entries its `depends` extends (its one predecessor's), or all of them made already. */
   readonly #base: DependsEntries;
   readonly #own: DependsEntry | undefined;
   #depends: DependsEntries | undefined;
 
-  constructor(job: JobRecord, inputs: ReadonlyMap<string, Value>, base: DependsEntries, own?: DependsEntry) {
+  constructor(job: JobRecord, resolved: ResolvedInputs, base: DependsEntries, own?: DependsEntry) {
     this.job = job;
-    this.inputs = inputs;
+    this.resolved = resolved;
     this.#base = base;
     this.#own = own;
   }
@@ -78,6 +85,13 @@ class RowSlot {
     this.#depends ??= this.#own === undefined ? this.#base : withEntry(this.#base, this.#own);
     return this.#depends;
   }
+}
+
+/** The row added last: the next row may share its jobs and resolved inputs. */
+interface PreviousRow {
+  readonly row: ValueMap;
+  readonly shape: RowShape;
+  readonly slots: readonly RowSlot[];
 }
 
 interface NodeStats {
@@ -110,21 +124,31 @@ interface NodeMakers extends NodeIdMakers {
   /** Output name → what `path.posix.join(dir, rel)` appends to the dir ('' for '.'). */
   readonly outputSuffixes: ReadonlyMap<string, string>;
   readonly stage: JobStage;
-  /** The node's own `depends` entry for one of its algo ids (remembered: a sweep repeats them). */
-  readonly dependsEntry: (algoId: string) => DependsEntry;
+  /** The node's own `depends` entry for an algo config, its algo id the value (remembered: a sweep repeats them). */
+  readonly ownEntry: (algo: ValueMap) => DependsEntry;
 }
 
-/** Entries a node remembers by algo id; past that it starts over. */
+/** Entries a node remembers; past that it starts over. */
 const REMEMBERED_ENTRIES = 1 << 16;
 
-function dependsEntryMaker(nodeName: string): (algoId: string) => DependsEntry {
-  const entries = new Map<string, DependsEntry>();
-  return (algoId) => {
-    let entry = entries.get(algoId);
+/**
+ * A node's own `depends` entry for its algo config (the algo id is its value).
+ * Remembered by the config's values: a sweep repeats them, and one lookup then
+ * finds the entry, where the algo id's memo and a map by id would take two.
+ */
+function ownEntryMaker(nodeName: string, algoId: (algo: ValueMap) => string): (algo: ValueMap) => DependsEntry {
+  const byValues = new ScalarConfigMemo<DependsEntry>(REMEMBERED_ENTRIES);
+  const byId = new Map<string, DependsEntry>();
+  return (algo) => {
+    let entry = byValues.find(algo);
+    if (entry !== undefined) return entry;
+    const id = algoId(algo);
+    entry = byId.get(id);
     if (entry === undefined) {
-      if (entries.size >= REMEMBERED_ENTRIES) entries.clear();
-      entries.set(algoId, (entry = dependsEntry(nodeName, algoId)));
+      if (byId.size >= REMEMBERED_ENTRIES) byId.clear();
+      byId.set(id, (entry = dependsEntry(nodeName, id)));
     }
+    byValues.remember(entry);
     return entry;
   };
 }
@@ -147,43 +171,48 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     folder: dirPrefix.slice(0, -1),
     outputSuffixes,
     stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node, layout) },
-    dependsEntry: dependsEntryMaker(node.name),
+    ownEntry: ownEntryMaker(node.name, ids.algoId),
   };
 }
 
-/** A job's output paths, and whether all are the default ones (the grid set none). */
-function outputPaths(makers: NodeMakers, dir: string, requested: ReadonlyMap<string, Value>): { paths: Map<string, string>; defaults: boolean } {
-  const paths = new Map<string, string>();
-  let defaults = true;
-  for (const [name, suffix] of makers.outputSuffixes) {
-    const override = requested.get(name);
-    if (typeof override === 'string') defaults = false;
-    paths.set(name, typeof override === 'string' ? override : dir + suffix);
+function decideStatus(node: string, enabled: EnableState, preds: readonly RowSlot[], probe: ProbeResult, skipExisting: boolean): StatusDecision {
+  const doesExist = probe === 'done' || probe === 'adoptable';
+  if (enabled === false) {
+    return { status: 'disabled', reason: `node "${node}" is disabled`, scheduled: false, willExist: doesExist };
   }
-  return { paths, defaults };
-}
-
-function decideStatus(input: {
-  node: string;
-  enabled: EnableState;
-  preds: readonly RowSlot[];
-  probe: ProbeResult;
-  skipExisting: boolean;
-}): StatusDecision {
-  const doesExist = input.probe === 'done' || input.probe === 'adoptable';
-  if (input.enabled === false) {
-    return { status: 'disabled', reason: `node "${input.node}" is disabled`, scheduled: false, willExist: doesExist };
-  }
-  if (input.skipExisting && input.enabled !== 'redo' && doesExist) {
+  if (skipExisting && enabled !== 'redo' && doesExist) {
     return { status: 'done', reason: 'results exist (--skip-existing: left out of the artifacts)', scheduled: false, willExist: true };
   }
-  const missing = input.preds.find((p) => !p.job.willExist);
+  const missing = preds.find((p) => !p.job.willExist);
   if (missing && !doesExist) {
     const why = `upstream "${missing.job.node}" is ${missing.job.status} and its results do not exist`;
     return { status: 'skipped', reason: why, scheduled: false, willExist: false };
   }
-  if (input.enabled === 'redo') return { status: 'to_run', reason: 'redo: every cache is bypassed', scheduled: true, willExist: true };
-  return PROBED[input.probe];
+  if (enabled === 'redo') return { status: 'to_run', reason: 'redo: every cache is bypassed', scheduled: true, willExist: true };
+  return PROBED[probe];
+}
+
+/** {@link ProbedJob} for the job being made, refilled for each: the probe reads it during its call only. */
+class ProbedJobSlot implements ProbedJob {
+  dir = '';
+  folder = '';
+  name = '';
+  fingerprint = '';
+  #final: ValueMap = {};
+  #suffixes: ReadonlyMap<string, string> = new Map();
+
+  fill(dir: string, makers: NodeMakers, name: string, final: ValueMap): this {
+    this.dir = dir;
+    this.folder = makers.folder;
+    this.name = name;
+    this.fingerprint = makers.stage.fingerprint;
+    this.#final = final;
+    this.#suffixes = makers.outputSuffixes;
+    return this;
+  }
+
+  /** Bound: a probe may take it out of the object. */
+  readonly outputs = (): readonly string[] => [...this.#suffixes.keys()].map((name) => this.#final[name] as string);
 }
 
 const PROBED: Readonly<Record<ProbeResult, StatusDecision>> = {
@@ -207,7 +236,7 @@ export class GraphBuilder {
   readonly #lastConfigKeys = new Map<NodeMakers, ConfigKeys>();
   /** Per node position, its last job made: the next one may share parts with it. */
   readonly #lastJob: (JobRecord | undefined)[] = [];
-  #previous: { readonly row: ValueMap; readonly shape: RowShape; readonly slots: readonly RowSlot[] } | undefined;
+  #previous: PreviousRow | undefined;
   #lastShape: RowShape | undefined;
   #rows = 0;
 
@@ -239,16 +268,36 @@ export class GraphBuilder {
    */
   #reusable(i: number, row: ValueMap, shape: RowShape, slots: readonly RowSlot[]): RowSlot | undefined {
     const previous = this.#previous;
-    if (!previous) return undefined;
-    const [keys, beforeKeys] = [shape.keys[i] as readonly string[], previous.shape.keys[i] as readonly string[]];
-    if (shape !== previous.shape) {
-      const [routes, before] = [shape.routes[i] as readonly Route[], previous.shape.routes[i] as readonly Route[]];
-      if (routes.length !== before.length) return undefined;
-      for (let k = 0; k < routes.length; k++) if (routes[k] !== before[k]) return undefined;
-    }
+    if (previous === undefined || !this.#sameUpstream(i, slots, previous, shape)) return undefined;
+    const keys = (shape.nodes[i] as ShapeKeys).keys;
+    const beforeKeys = (previous.shape.nodes[i] as ShapeKeys).keys;
     for (let k = 0; k < keys.length; k++) if (row[keys[k] as string] !== previous.row[beforeKeys[k] as string]) return undefined;
-    for (const j of this.#upstream[i] as readonly number[]) if (slots[j] !== previous.slots[j]) return undefined;
     return previous.slots[i];
+  }
+
+  /**
+   * The inputs node `i` resolved in the previous row, when this row resolves them alike:
+   * the same routes and upstream jobs, and the same values for the keys that set inputs.
+   */
+  #sameInputs(i: number, row: ValueMap, shape: RowShape, slots: readonly RowSlot[]): ResolvedInputs | undefined {
+    const previous = this.#previous;
+    if (previous === undefined || !this.#sameUpstream(i, slots, previous, shape)) return undefined;
+    const { keys, inputKeys } = shape.nodes[i] as ShapeKeys;
+    const beforeKeys = (previous.shape.nodes[i] as ShapeKeys).keys;
+    for (const k of inputKeys) if (row[keys[k] as string] !== previous.row[beforeKeys[k] as string]) return undefined;
+    return (previous.slots[i] as RowSlot).resolved;
+  }
+
+  /** Whether node `i` has the previous row's routes and upstream jobs in this row. */
+  #sameUpstream(i: number, slots: readonly RowSlot[], previous: PreviousRow, shape: RowShape): boolean {
+    if (shape !== previous.shape) {
+      const routes = (shape.nodes[i] as ShapeKeys).routes;
+      const before = (previous.shape.nodes[i] as ShapeKeys).routes;
+      if (routes.length !== before.length) return false;
+      for (let k = 0; k < routes.length; k++) if (routes[k] !== before[k]) return false;
+    }
+    for (const j of this.#upstream[i] as readonly number[]) if (slots[j] !== previous.slots[j]) return false;
+    return true;
   }
 
   /**
@@ -268,24 +317,20 @@ export class GraphBuilder {
         keys[position]?.push(key);
       }
     }
-    this.#lastShape = { rowKeys, routes, keys };
+    const nodes = this.#pipeline.nodes.map((node, i): ShapeKeys => {
+      const nodeRoutes = routes[i] as Route[];
+      const inputKeys = nodeRoutes.flatMap((route, k) => (route.kind !== 'special' && node.inputs.has(route.local) ? [k] : []));
+      return { routes: nodeRoutes, keys: keys[i] as string[], inputKeys };
+    });
+    this.#lastShape = { rowKeys, nodes };
     return this.#lastShape;
-  }
-
-  /** The keys one row routes to node `i`, with their values. */
-  #routedValues(i: number, row: ValueMap, shape: RowShape): RoutedValue[] {
-    const routes = shape.routes[i] as readonly Route[];
-    const keys = shape.keys[i] as readonly string[];
-    const values = new Array<RoutedValue>(routes.length);
-    for (let k = 0; k < routes.length; k++) values[k] = { route: routes[k] as Route, value: row[keys[k] as string] as Value };
-    return values;
   }
 
   /** The jobs of the row being added, by node position; what {@link #context} reads. */
   #slots: RowSlot[] = [];
   readonly #context: RowContext = {
     outputPath: (ref: OutputRef) => this.#slotOf(ref.node).job.outputPath(ref.output),
-    inputValue: (node: string, input: string) => this.#slotOf(node).inputs.get(input) ?? null,
+    inputValue: (node: string, input: string) => this.#slotOf(node).resolved.inputs.get(input) ?? null,
   };
 
   readonly #configureContext: { readonly row: RowContext; readonly router: Router };
@@ -309,7 +354,8 @@ export class GraphBuilder {
         slots.push(reused);
         continue;
       }
-      const configured = configureNode(node, this.#routedValues(i, row, shape), this.#configureContext);
+      const sameInputs = this.#sameInputs(i, row, shape, slots);
+      const configured = configureNode(node, shape.nodes[i] as ShapeKeys, row, this.#configureContext, sameInputs);
       slots.push(this.#jobFor(node, configured, configured.preds.map((name) => this.#slotOf(name)), rowIndex));
     }
     this.#previous = { row, shape, slots };
@@ -320,8 +366,7 @@ export class GraphBuilder {
     const stats = this.#stats[position] as NodeStats;
     stats.rows += 1;
     const makers = this.#makers[position] as NodeMakers;
-    const ownAlgoId = makers.algoId(configured.algo);
-    const own = makers.dependsEntry(ownAlgoId);
+    const own = makers.ownEntry(configured.algo);
     const only = preds.length === 1 ? (preds[0] as RowSlot) : undefined;
     // One predecessor: the entries are made only if a job downstream asks (see RowSlot).
     const entries = only ? undefined : mergedEntries(preds.map((pred) => pred.depends), own);
@@ -332,10 +377,10 @@ export class GraphBuilder {
       job.addRow(rowIndex);
       this.#notePerfCollapse(stats, job, configured);
     } else {
-      job = this.#createJob({ node, configured, preds, digits, algoId: ownAlgoId, rowIndex, stats, makers });
+      job = this.#createJob(makers, configured, preds, digits, own.value, rowIndex);
       makers.jobs.add(key, job);
     }
-    return only ? new RowSlot(job, configured.inputs, only.depends, own) : new RowSlot(job, configured.inputs, entries as DependsEntries);
+    return only ? new RowSlot(job, configured.resolved, only.depends, own) : new RowSlot(job, configured.resolved, entries as DependsEntries);
   }
 
   #notePerfCollapse(stats: NodeStats, job: JobRecord, configured: ConfiguredNode): void {
@@ -349,52 +394,46 @@ export class GraphBuilder {
     if (differs) stats.collapsedRows += 1;
   }
 
-  #createJob(args: {
-    node: PipelineNode;
-    configured: ConfiguredNode;
-    preds: readonly RowSlot[];
-    /** The hash digits of its process id. */
-    digits: string;
-    algoId: string;
-    rowIndex: number;
-    stats: NodeStats;
-    makers: NodeMakers;
-  }): JobRecord {
-    const { node, configured, preds, makers } = args;
-    const fingerprint = makers.stage.fingerprint;
+  /** What the probe is told of each job: one object, refilled per job (the probe keeps nothing). */
+  readonly #probed = new ProbedJobSlot();
+
+  /** A new job of the node of `makers`, whose process id ends in `digits`. */
+  #createJob(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], digits: string, algoId: string, rowIndex: number): JobRecord {
+    const { stage } = makers;
+    const node = stage.node;
     // One flat string, the id a slice of it: a `+` of long strings is a tree of them,
     // which the first target to scan each would copy flat again, a million small
     // copies for the collector to move (join builds the text flat at once).
-    const dir = [makers.dirPrefix, makers.processPrefix, args.digits].join('');
+    const dir = [makers.dirPrefix, makers.processPrefix, digits].join('');
     const id = dir.slice(makers.dirPrefix.length);
-    const { paths: outputs, defaults: defaultOutputs } = outputPaths(makers, dir, configured.requested);
+    const final = finalConfig(configured, { dir, suffixes: makers.outputSuffixes });
     const fromCli = this.#options.enable.get(node.name) ?? true;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
-    const probe = this.#options.probe({ dir, folder: makers.folder, name: id, fingerprint, outputs: () => [...outputs.values()] });
-    const decision = decideStatus({ node: node.name, enabled: enabledState, preds, probe, skipExisting: this.#options.skipExisting });
-    args.stats.statuses[decision.status] += 1;
-    if (decision.status === 'disabled' || decision.status === 'skipped') args.stats.reasons.add(decision.reason);
-    const predJobs = preds.length === 1 ? [(preds[0] as RowSlot).job] : [...new Set(preds.map((p) => p.job))];
+    const probe = this.#options.probe(this.#probed.fill(dir, makers, id, final));
+    const decision = decideStatus(node.name, enabledState, preds, probe, this.#options.skipExisting);
+    const stats = this.#stats[stage.position] as NodeStats;
+    stats.statuses[decision.status] += 1;
+    if (decision.status === 'disabled' || decision.status === 'skipped') stats.reasons.add(decision.reason);
     const job = new JobRecord(
       {
         id,
-        stage: makers.stage,
-        algoId: args.algoId,
+        stage,
+        algoId,
         dir,
         decision,
         redo: enabledState === 'redo',
         staleMarker: probe === 'stale',
-        defaultOutputs,
-        predJobs,
-        final: finalConfig(configured, outputs),
+        defaultOutputs: hasDefaultOutputs(configured, makers.outputSuffixes),
+        predJobs: preds.length === 1 ? (preds[0] as RowSlot).job : [...new Set(preds.map((p) => p.job))],
+        final,
         configKeys: this.#configKeys(makers, configured),
         rowOptions: configured.rowOptions,
-        firstRow: args.rowIndex,
+        firstRow: rowIndex,
       },
-      this.#lastJob[makers.stage.position],
+      this.#lastJob[stage.position],
     );
-    this.#lastJob[makers.stage.position] = job;
+    this.#lastJob[stage.position] = job;
     this.#order.push(job);
     return job;
   }

@@ -3,10 +3,13 @@ import { isValueMap, type Value, type ValueMap } from '../values/value.js';
 import type { RowOptions } from './job-graph.js';
 import { referenceKey, type Route, type Router } from './routing.js';
 
-/** A key routed to one node in one row. */
-export interface RoutedValue {
-  readonly route: Route;
-  readonly value: Value;
+/**
+ * The keys one row routes to a node: their routes and, for each, the row key it
+ * comes from. Rows of one matrix share one such object per node (see the build).
+ */
+export interface NodeKeys {
+  readonly routes: readonly Route[];
+  readonly keys: readonly string[];
 }
 
 /** What the rest of the row tells a node: upstream outputs and shared inputs. */
@@ -21,8 +24,9 @@ export interface RowContext {
 export interface ConfiguredNode {
   /** Keys the row set, in row order (kwdagger's `node.config`). */
   readonly requested: ReadonlyMap<string, Value>;
-  /** The value of every input. */
+  /** The value of every input, with what resolving them found (shared by rows that resolve them alike). */
   readonly inputs: ReadonlyMap<string, Value>;
+  readonly resolved: ResolvedInputs;
   readonly perf: ReadonlyMap<string, Value>;
   /** What the algo id hashes: configured keys minus outputs and perf, unconnected inputs, algo defaults. */
   readonly algo: ValueMap;
@@ -40,11 +44,14 @@ const NO_ROW_OPTIONS: RowOptions = Object.freeze({});
 const ROW_OPTION_KEYS: Readonly<Record<string, string>> = { __slurm_options__: 'slurm_options' };
 
 /** Splits one node's routed keys into requested config and the scheduler's own keys. */
-function requestedConfig(values: readonly RoutedValue[]): { requested: Map<string, Value>; rowOptions: RowOptions; enabled?: Value } {
+function requestedConfig(routed: NodeKeys, row: ValueMap): { requested: Map<string, Value>; rowOptions: RowOptions; enabled?: Value } {
   const requested = new Map<string, Value>();
   let enabled: Value | undefined;
   let rowOptions = NO_ROW_OPTIONS;
-  for (const { route, value } of values) {
+  const { routes, keys } = routed;
+  for (let k = 0; k < routes.length; k++) {
+    const route = routes[k] as Route;
+    const value = row[keys[k] as string] as Value;
     if (route.kind !== 'special') requested.set(route.local, value);
     else if (route.local === '__enabled__' || route.local === 'enabled') enabled = value;
     else if (route.local in ROW_OPTION_KEYS && isValueMap(value)) {
@@ -59,12 +66,17 @@ function addPred(preds: string[], node: string): void {
   if (!preds.includes(node)) preds.push(node);
 }
 
+/** A node's inputs resolved for one row, and what resolving them found. */
+export interface ResolvedInputs {
+  readonly inputs: ReadonlyMap<string, Value>;
+  /** Inputs with no connection: their values are part of the algo config. */
+  readonly unconnected: readonly string[];
+  /** Upstream nodes this row connects the node to, in first-seen order. */
+  readonly preds: readonly string[];
+}
+
 /** Resolves every input: a configured value wins, then the connection, then the default. */
-function resolveInputs(
-  node: PipelineNode,
-  requested: ReadonlyMap<string, Value>,
-  ctx: { row: RowContext; router: Router },
-): { inputs: Map<string, Value>; unconnected: string[]; preds: string[] } {
+function resolveInputs(node: PipelineNode, requested: ReadonlyMap<string, Value>, ctx: { row: RowContext; router: Router }): ResolvedInputs {
   const inputs = new Map<string, Value>();
   const unconnected: string[] = [];
   const preds: string[] = [];
@@ -94,7 +106,7 @@ function resolveInputs(
 function algoConfig(
   node: PipelineNode,
   requested: ReadonlyMap<string, Value>,
-  resolved: { inputs: ReadonlyMap<string, Value>; unconnected: readonly string[] },
+  resolved: ResolvedInputs,
   router: Router,
 ): ValueMap {
   const algo: Record<string, Value> = {};
@@ -135,18 +147,26 @@ function perfConfigOf(node: PipelineNode, requested: ReadonlyMap<string, Value>)
   return perf;
 }
 
-/** Configures one node from the keys one row routes to it. */
+/**
+ * Configures one node from the keys one row routes to it. `sameInputs`: the inputs
+ * an earlier row resolved, when the caller knows this row resolves them alike (the
+ * same upstream jobs, the same values for the inputs): a sweep of a node's params
+ * then shares one resolution among all the jobs under one upstream job.
+ */
 export function configureNode(
   node: PipelineNode,
-  values: readonly RoutedValue[],
+  routed: NodeKeys,
+  row: ValueMap,
   ctx: { row: RowContext; router: Router },
+  sameInputs?: ResolvedInputs,
 ): ConfiguredNode {
-  const { requested, enabled, rowOptions } = requestedConfig(values);
-  const resolved = resolveInputs(node, requested, ctx);
+  const { requested, enabled, rowOptions } = requestedConfig(routed, row);
+  const resolved = sameInputs ?? resolveInputs(node, requested, ctx);
   const configured = {
     requested,
     rowOptions,
     inputs: resolved.inputs,
+    resolved,
     perf: perfConfig(node, requested),
     algo: algoConfig(node, requested, resolved, ctx.router),
     preds: resolved.preds,
@@ -159,13 +179,32 @@ export function configureNode(
  * outputs, perf and algo params; later groups overwrite values but keep positions.
  * This is the argv order of the default command rendering.
  */
-export function finalConfig(configured: ConfiguredNode, outputs: ReadonlyMap<string, string>): ValueMap {
+export function finalConfig(configured: ConfiguredNode, outputs: OutputLayout): ValueMap {
   // An object keeps a key's first position when it is set again, as kwdagger's dict does.
   const final: Record<string, Value> = {};
   for (const [k, v] of configured.requested) final[k] = v;
   for (const [k, v] of configured.inputs) final[k] = v;
-  for (const [k, v] of outputs) final[k] = v;
+  for (const [k, suffix] of outputs.suffixes) final[k] = outputPath(configured.requested.get(k), outputs.dir, suffix);
   for (const [k, v] of configured.perf) final[k] = v;
   for (const k of Object.keys(configured.algo)) final[k] = configured.algo[k] as Value;
   return final;
+}
+
+/** Where a job's outputs go by default: its dir plus each output's suffix (`/<path>`, or '' for '.'). */
+export interface OutputLayout {
+  readonly dir: string;
+  /** Output name → what `path.posix.join(dir, rel)` appends to the dir. */
+  readonly suffixes: ReadonlyMap<string, string>;
+}
+
+/** An output's path: the grid's override when it set a text, else the default under the job dir. */
+function outputPath(override: Value | undefined, dir: string, suffix: string): string {
+  return typeof override === 'string' ? override : dir + suffix;
+}
+
+/** Whether every output of a job is at its default path (the grid overrides none with a text). */
+export function hasDefaultOutputs(configured: ConfiguredNode, suffixes: ReadonlyMap<string, string>): boolean {
+  if (configured.requested.size === 0) return true;
+  for (const name of suffixes.keys()) if (typeof configured.requested.get(name) === 'string') return false;
+  return true;
 }

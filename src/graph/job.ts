@@ -32,8 +32,8 @@ export interface StatusDecision {
 export interface JobInit extends Pick<Job, 'id' | 'algoId' | 'dir' | 'redo' | 'staleMarker' | 'defaultOutputs' | 'final' | 'rowOptions'> {
   readonly stage: JobStage;
   readonly decision: StatusDecision;
-  /** The direct predecessor jobs (data, shared inputs, ordering), without repeats. */
-  readonly predJobs: readonly JobRecord[];
+  /** The direct predecessor jobs (data, shared inputs, ordering), without repeats: one job, or a list. */
+  readonly predJobs: JobRecord | readonly JobRecord[];
   /** The keys of its part of job_config.json; their values are in `final`. */
   readonly configKeys: ConfigKeys;
   readonly firstRow: number;
@@ -161,7 +161,8 @@ export class JobRecord implements Job {
     this.dir = init.dir;
     this.final = init.final;
     this.#kind = kindOf(init, previous === undefined ? undefined : previous.#kind);
-    this.#preds = init.predJobs.length === 0 ? undefined : init.predJobs.length === 1 ? init.predJobs[0] : init.predJobs;
+    const preds = init.predJobs;
+    this.#preds = preds instanceof JobRecord ? preds : preds.length === 0 ? undefined : preds.length === 1 ? preds[0] : preds;
     this.#rows = init.firstRow;
   }
 

@@ -13,6 +13,8 @@
 /** One `depends` entry and its serialized pair. */
 export interface DependsEntry {
   readonly key: string;
+  /** The algo id. */
+  readonly value: string;
   readonly pair: string;
 }
 
@@ -20,7 +22,7 @@ export interface DependsEntry {
 export type DependsEntries = readonly DependsEntry[];
 
 export function dependsEntry(key: string, value: string): DependsEntry {
-  return { key, pair: `_[_TXT${key}_,_TXT${value}_,__]_` };
+  return { key, value, pair: `_[_TXT${key}_,_TXT${value}_,__]_` };
 }
 
 /** `entries` with `entry` set: inserted in key order, or replacing the entry of its key. */

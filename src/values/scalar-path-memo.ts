@@ -1,11 +1,11 @@
 import type { Value } from './value.js';
 
-/** A level of the tree: a value → the next level, or the remembered text after the last value. */
-type Level = Map<Value, Level | string>;
+/** A level of the tree: a value → the next level, or what is remembered after the last value. */
+type Level<T> = Map<Value, Level<T> | T>;
 
 /**
- * Texts remembered by a fixed-length path of scalar values: a tree of maps, one
- * level per value. A sweep repeats the same values (the very same objects, or equal
+ * Texts (or objects other than a `Map`, which is a level) remembered by a fixed-length
+ * path of scalar values: a tree of maps, one level per value. A sweep repeats the same values (the very same objects, or equal
  * numbers) across a node's jobs, so a few map lookups find what would otherwise be
  * made again from the values, a million times.
  *
@@ -14,12 +14,12 @@ type Level = Map<Value, Level | string>;
  * and NaN finds NaN. Only -0 and 0 meet, so -0 (like a list or a mapping) is not a
  * memo scalar: a path holding one is left to the caller.
  */
-export class ScalarPathMemo {
+export class ScalarPathMemo<T extends string | object = string> {
   readonly #limit: number;
-  #root: Level = new Map();
+  #root: Level<T> = new Map();
   #size = 0;
   /** Where {@link find} stopped: the last level and the last value, for {@link remember}. */
-  #level: Level | undefined;
+  #level: Level<T> | undefined;
   #value: Value = null;
 
   /** At most `limit` texts are kept: past that the tree starts over. */
@@ -39,7 +39,7 @@ export class ScalarPathMemo {
    * not seen yet (then {@link remember} takes its text) or not a path of memo scalars
    * (then it does nothing), as is an empty path (`count` 0).
    */
-  find<S>(source: S, count: number, valueAt: (source: S, i: number) => Value): string | undefined {
+  find<S>(source: S, count: number, valueAt: (source: S, i: number) => Value): T | undefined {
     this.#level = undefined;
     if (count < 1) return undefined;
     for (let i = 0; i < count; i++) if (!isMemoScalar(valueAt(source, i))) return undefined;
@@ -48,17 +48,17 @@ export class ScalarPathMemo {
       const value = valueAt(source, i);
       let next = level.get(value);
       if (next === undefined) level.set(value, (next = new Map()));
-      level = next as Level;
+      level = next as Level<T>;
     }
     const last = valueAt(source, count - 1);
     this.#level = level;
     this.#value = last;
-    const text = level.get(last);
-    return typeof text === 'string' ? text : undefined;
+    const found = level.get(last);
+    return found === undefined || found instanceof Map ? undefined : (found as T);
   }
 
   /** Remembers the text of the path {@link find} last missed. */
-  remember(text: string): void {
+  remember(text: T): void {
     const level = this.#level;
     this.#level = undefined;
     if (level === undefined) return;

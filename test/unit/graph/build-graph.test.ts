@@ -224,6 +224,87 @@ matrix:
   });
 });
 
+/** A node with each kind of input: connected, unconnected and shared with an upstream input. */
+const INPUTS_PIPELINE = `
+nodes:
+  predict:
+    command: node predict.js
+    inputs:
+      dataset: data/test.json
+    outputs:
+      heatmaps: heatmaps.json
+    params:
+      window: 8
+  track:
+    command: node track.js
+    inputs:
+      heatmaps: {from: predict.heatmaps}
+      extra: null
+      truth: {same_as: predict.dataset}
+    outputs:
+      sites: sites.json
+    params:
+      thresh: 0.5
+`;
+
+// A row whose upstream jobs are the previous row's shares that row's resolved inputs
+// unless it sets an input itself: each case changes what the inputs are between such rows.
+describe('inputs are resolved anew whenever a row changes them', () => {
+  const HEATMAPS = '/srv/gwc/runs/predict/predict_id_';
+  const cases: { name: string; grid: string; want: [string, string, string][] }[] = [
+    {
+      name: 'an unconnected input swept under one upstream job',
+      grid: 'matrix:\n  track.extra: [a.json, b.json]\n  track.thresh: [0.1, 0.2]',
+      want: [
+        [HEATMAPS, 'a.json', 'data/test.json'],
+        [HEATMAPS, 'a.json', 'data/test.json'],
+        [HEATMAPS, 'b.json', 'data/test.json'],
+        [HEATMAPS, 'b.json', 'data/test.json'],
+      ],
+    },
+    {
+      name: 'a shared input follows its upstream job',
+      grid: 'matrix:\n  predict.dataset: [d1.json, d2.json]\n  track.thresh: [0.1, 0.2]',
+      want: [
+        [HEATMAPS, 'null', 'd1.json'],
+        [HEATMAPS, 'null', 'd1.json'],
+        [HEATMAPS, 'null', 'd2.json'],
+        [HEATMAPS, 'null', 'd2.json'],
+      ],
+    },
+    {
+      name: 'a connected input set by some rows: a reference, then a path',
+      grid: 'matrix:\n  track.thresh: [0.1]\n  track.heatmaps: [predict.heatmaps, custom.json]',
+      want: [
+        [HEATMAPS, 'null', 'data/test.json'],
+        ['custom.json', 'null', 'data/test.json'],
+      ],
+    },
+    {
+      name: 'a row of another shape that sets an input',
+      grid: 'matrix:\n  track.thresh: [0.1, 0.2]\ninclude:\n  - track.thresh: 0.2\n    track.extra: z.json',
+      want: [
+        [HEATMAPS, 'null', 'data/test.json'],
+        [HEATMAPS, 'z.json', 'data/test.json'],
+      ],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const { value: graph, diagnostics } = compileText(INPUTS_PIPELINE, c.grid);
+      assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+      const tracks = graph!.jobs.filter((job) => job.node === 'track');
+      const got = tracks.map((job) => [String(job.final.heatmaps), String(job.final.extra), String(job.final.truth)]);
+      assert.deepEqual(
+        got.map(([heatmaps, extra, truth]) => [heatmaps!.startsWith(HEATMAPS) ? HEATMAPS : heatmaps, extra, truth]),
+        c.want,
+      );
+      // Rows that resolve their inputs differently are different jobs.
+      assert.equal(new Set(tracks.map((job) => job.id)).size, tracks.length);
+    });
+  }
+});
+
 describe('relativeTo matches path.posix.relative on normalized absolute paths', () => {
   const cases: [string, string][] = [
     ['/r/a/.pred/p', '/r/p/x'],
