@@ -451,6 +451,7 @@ export class GraphBuilder {
       const count = stats.statuses;
       return Object.freeze({
         name: node.name,
+        folder: (this.#makers[i] as NodeMakers).folder,
         requestedRows: stats.rows,
         uniqueJobs: count.to_run + count.done + count.disabled + count.skipped,
         toRun: count.to_run,

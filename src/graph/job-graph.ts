@@ -27,11 +27,14 @@ export interface JobLink {
 
 /** One unique job: a node configured by one or more grid rows, named by its process id. */
 export interface Job {
-  /** The process id, e.g. `predict_id_vpqa8zhuivpa`. Unique in the graph. */
+  /**
+   * The process id, e.g. `predict_id_vpqa8zhuivpa`: `<node>_id_` and hash digits (`0-9a-z`),
+   * so only ASCII letters, digits, `_` and `.`. Unique in the graph.
+   */
   readonly id: string;
   readonly node: string;
   readonly algoId: string;
-  /** Absolute job directory. */
+  /** Absolute job directory: its node's {@link NodeSummary.folder}, `/`, its id. */
   readonly dir: string;
   /** Absolute path of the done marker: always `<dir>/.gwc-done`, where the runner writes it. */
   readonly marker: string;
@@ -100,6 +103,8 @@ export interface Job {
 /** Per-node counts shown by `plan`. */
 export interface NodeSummary {
   readonly name: string;
+  /** The absolute folder that holds the node's job dirs (each is `<folder>/<id>`). */
+  readonly folder: string;
   readonly requestedRows: number;
   readonly uniqueJobs: number;
   readonly toRun: number;

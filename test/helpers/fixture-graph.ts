@@ -40,7 +40,7 @@ export function fixtureGraph(options: FixtureGraphOptions, specs: readonly Fixtu
     byId.set(job.id, job);
     return job;
   });
-  return { jobs, nodes: nodeSummaries(jobs), root: options.root, workdir: options.workdir, rowCount: jobs.length, gridOptions: {} };
+  return { jobs, nodes: nodeSummaries(options.root, jobs), root: options.root, workdir: options.workdir, rowCount: jobs.length, gridOptions: {} };
 }
 
 function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<string, Job>): Job {
@@ -110,13 +110,14 @@ function predSuccLinks(pred: Job, node: string, id: string, dir: string): JobLin
   ];
 }
 
-function nodeSummaries(jobs: readonly Job[]): NodeSummary[] {
+function nodeSummaries(root: string, jobs: readonly Job[]): NodeSummary[] {
   const names = [...new Set(jobs.map((job) => job.node))];
   return names.map((name) => {
     const mine = jobs.filter((job) => job.node === name);
     const count = (status: JobStatus): number => mine.filter((job) => job.status === status).length;
     return {
       name,
+      folder: posix.join(root, name),
       requestedRows: mine.length,
       uniqueJobs: mine.length,
       toRun: count('to_run'),

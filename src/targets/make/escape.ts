@@ -107,17 +107,6 @@ export function isMakeSafePath(path: string): boolean {
   return MAKE_SAFE_ASCII_PATH.test(path) || MAKE_SAFE_PATH.test(path);
 }
 
-const MAKE_SAFE_ASCII_REST = /[A-Za-z0-9._+,@/-]*$/y;
-const MAKE_SAFE_REST = /[A-Za-z0-9._+,@/\u0080-\u{10ffff}-]*$/uy;
-
-/** {@link isMakeSafePath} of `path.slice(from)`, without making the slice. */
-export function isMakeSafeFrom(path: string, from: number): boolean {
-  MAKE_SAFE_ASCII_REST.lastIndex = from;
-  if (MAKE_SAFE_ASCII_REST.test(path)) return true;
-  MAKE_SAFE_REST.lastIndex = from;
-  return MAKE_SAFE_REST.test(path);
-}
-
 /** The distinct characters that keep a path from being make-safe, in order of appearance. */
 export function makeUnsafeCharacters(path: string): string[] {
   return [...new Set(path.match(MAKE_UNSAFE_CHAR) ?? [])];

@@ -3,7 +3,7 @@ import { scheduledJobs, type JobGraph } from '../../graph/job-graph.js';
 import { createRenderer, type TemplateRenderer } from '../shared/render.js';
 import { runtimeFiles } from '../shared/runtime.js';
 import type { EmittedFile, FileContent, Target, TargetOptions } from '../target.js';
-import { isMakeSafeFrom, isMakeSafeName, isMakeSafePath, makeUnsafeCharacters } from './escape.js';
+import { isMakeSafeName, isMakeSafePath, makeUnsafeCharacters } from './escape.js';
 import { makefileFrame, ruleChunks, ruleContext } from './view-model.js';
 
 const SAFE_PATH_TEXT = "letters, digits, non-ASCII characters and . _ + , @ / -";
@@ -43,21 +43,16 @@ function rootDiagnostics(graph: JobGraph): Diagnostic[] {
   ];
 }
 
-/** Job dirs come from node names and ids; one report is enough when they are not make-safe. */
+/**
+ * Job dirs are their node's folder plus an id of ASCII letters, digits, `_` and `.`
+ * (see `Job.id`), so a dir is make-safe when its folder is: the folders are checked,
+ * not a million dirs. Jobs are looked at only under an unsafe folder, for a scheduled
+ * one to report (a node none of whose jobs is in the Makefile does not matter).
+ */
 function markerDiagnostics(graph: JobGraph): Diagnostic[] {
-  // The runner writes a marker as `<dir>/.gwc-done`, a make-safe name: checking the dir spares a string per job.
-  // Jobs come in runs of one folder (their node's), so a folder found safe is not checked again: only the rest.
-  let safeFolder = '';
-  const bad = scheduledJobs(graph).find((job) => {
-    const dir = job.dir;
-    const cut = dir.lastIndexOf('/');
-    if (cut !== safeFolder.length || !dir.startsWith(safeFolder)) {
-      if (!isMakeSafePath(dir)) return true;
-      safeFolder = dir.slice(0, cut);
-      return false;
-    }
-    return !isMakeSafeFrom(dir, cut + 1);
-  });
+  const unsafe = new Set(graph.nodes.filter((node) => !isMakeSafePath(node.folder)).map((node) => node.name));
+  if (unsafe.size === 0) return [];
+  const bad = scheduledJobs(graph).find((job) => unsafe.has(job.node));
   if (!bad) return [];
   return [
     error('E_OPTION', `the make target needs job directories without ${quoteChars(makeUnsafeCharacters(bad.marker))}`, {

@@ -305,6 +305,23 @@ describe('inputs are resolved anew whenever a row changes them', () => {
   }
 });
 
+describe('job dirs are their node folder plus an id of ASCII letters, digits, _ and .', () => {
+  // Targets check each node's folder, not each job dir, on the strength of this.
+  for (const profile of ['kwdagger', 'geowatch-v2'] as const) {
+    test(profile, () => {
+      const pipeline = INPUTS_PIPELINE.replace('  predict:\n', '  pred.v1:\n').replaceAll('predict.', 'pred.v1.').replace('command: node track.js', 'command: node track.js\n    group: "odd group #1"');
+      const graph = compileText(pipeline, 'matrix:\n  track.thresh: [0.1, 0.2]\n  pred.v1.window: [1, 2]', { profile }).value!;
+      const folders = new Map(graph.nodes.map((node) => [node.name, node.folder]));
+      assert.equal(folders.get('track'), profile === 'kwdagger' ? '/srv/gwc/runs/odd group #1/track' : '/srv/gwc/runs/odd group #1/flat/track');
+      for (const job of graph.jobs) {
+        assert.equal(job.dir, `${folders.get(job.node)}/${job.id}`);
+        assert.match(job.id, /^[A-Za-z0-9_.]+_id_[0-9a-z]+$/);
+        assert.ok(job.id.startsWith(`${job.node}_id_`));
+      }
+    });
+  }
+});
+
 describe('relativeTo matches path.posix.relative on normalized absolute paths', () => {
   const cases: [string, string][] = [
     ['/r/a/.pred/p', '/r/p/x'],

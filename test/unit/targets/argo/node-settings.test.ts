@@ -10,6 +10,7 @@ import type { ValueMap } from '../../../../src/values/value.js';
 function node(argo: unknown, resources: Resources = {}): NodeSummary {
   return {
     name: 'train',
+    folder: '/runs/train',
     requestedRows: 1,
     uniqueJobs: 1,
     toRun: 1,
