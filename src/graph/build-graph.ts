@@ -7,7 +7,7 @@ import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js'
 import { hasKeysInOrder } from '../values/keys.js';
 import { toJson } from '../values/py-format.js';
 import type { ValueMap } from '../values/value.js';
-import { configureNode, finalConfig, hasDefaultOutputs, type ConfiguredNode, type NodeKeys, type ResolvedInputs, type RowContext } from './configure-node.js';
+import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, type ConfiguredNode, type NodeKeys, type ResolvedInputs, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
@@ -25,6 +25,7 @@ export interface ProbedJob {
   readonly dir: string;
   /** The folder that holds the node's job dirs. */
   readonly folder: string;
+  /** The job's id, its dir's last segment (made when asked: ask after the folder). */
   readonly name: string;
   readonly fingerprint: string;
   /** Its output paths, asked only when the dir exists (most jobs of a sweep have none yet). */
@@ -166,7 +167,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
   return {
     ...ids,
     // A job's id is the process prefix plus its digits.
-    jobs: new JobTable((job, digits) => job.id.length === ids.processPrefix.length + digits.length && job.id.endsWith(digits)),
+    jobs: new JobTable((job, digits) => job.dir.length === dirPrefix.length + ids.processPrefix.length + digits.length && job.dir.endsWith(digits)),
     dirPrefix,
     folder: dirPrefix.slice(0, -1),
     outputSuffixes,
@@ -196,15 +197,18 @@ function decideStatus(node: string, enabled: EnableState, preds: readonly RowSlo
 class ProbedJobSlot implements ProbedJob {
   dir = '';
   folder = '';
-  name = '';
   fingerprint = '';
   #final: ValueMap = {};
   #suffixes: ReadonlyMap<string, string> = new Map();
 
-  fill(dir: string, makers: NodeMakers, name: string, final: ValueMap): this {
+  /** The id, sliced when asked: a probe asks only when the folder exists. */
+  get name(): string {
+    return this.dir.slice(this.folder.length + 1);
+  }
+
+  fill(dir: string, makers: NodeMakers, final: ValueMap): this {
     this.dir = dir;
     this.folder = makers.folder;
-    this.name = name;
     this.fingerprint = makers.stage.fingerprint;
     this.#final = final;
     this.#suffixes = makers.outputSuffixes;
@@ -320,7 +324,7 @@ export class GraphBuilder {
     const nodes = this.#pipeline.nodes.map((node, i): ShapeKeys => {
       const nodeRoutes = routes[i] as Route[];
       const inputKeys = nodeRoutes.flatMap((route, k) => (route.kind !== 'special' && node.inputs.has(route.local) ? [k] : []));
-      return { routes: nodeRoutes, keys: keys[i] as string[], inputKeys };
+      return { ...nodeKeys(nodeRoutes, keys[i] as string[]), inputKeys };
     });
     this.#lastShape = { rowKeys, nodes };
     return this.#lastShape;
@@ -405,19 +409,17 @@ export class GraphBuilder {
     // which the first target to scan each would copy flat again, a million small
     // copies for the collector to move (join builds the text flat at once).
     const dir = [makers.dirPrefix, makers.processPrefix, digits].join('');
-    const id = dir.slice(makers.dirPrefix.length);
     const final = finalConfig(configured, { dir, suffixes: makers.outputSuffixes });
     const fromCli = this.#options.enable.get(node.name) ?? true;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
-    const probe = this.#options.probe(this.#probed.fill(dir, makers, id, final));
+    const probe = this.#options.probe(this.#probed.fill(dir, makers, final));
     const decision = decideStatus(node.name, enabledState, preds, probe, this.#options.skipExisting);
     const stats = this.#stats[stage.position] as NodeStats;
     stats.statuses[decision.status] += 1;
     if (decision.status === 'disabled' || decision.status === 'skipped') stats.reasons.add(decision.reason);
     const job = new JobRecord(
       {
-        id,
         stage,
         algoId,
         dir,

@@ -5,11 +5,55 @@ import { referenceKey, type Route, type Router } from './routing.js';
 
 /**
  * The keys one row routes to a node: their routes and, for each, the row key it
- * comes from. Rows of one matrix share one such object per node (see the build).
+ * comes from. Rows of one matrix share one such object per node (see the build),
+ * so what their keys are to the node is worked out once (see {@link nodeKeys}).
  */
 export interface NodeKeys {
   readonly routes: readonly Route[];
   readonly keys: readonly string[];
+  /** The node's names the routes set (scheduler keys left out), once each, in first-seen order. */
+  readonly locals: readonly string[];
+  /** Per route, the position of its name in {@link locals}; -1 for a scheduler key. */
+  readonly localOf: readonly number[];
+}
+
+/** {@link NodeKeys} of routes and the row keys they come from. */
+export function nodeKeys(routes: readonly Route[], keys: readonly string[]): NodeKeys {
+  const locals: string[] = [];
+  const localOf = routes.map((route) => {
+    if (route.kind === 'special') return -1;
+    const at = locals.indexOf(route.local);
+    return at >= 0 ? at : locals.push(route.local) - 1;
+  });
+  return { routes, keys, locals, localOf };
+}
+
+/**
+ * The keys a row sets for a node, in row order (kwdagger's `node.config`): the names
+ * are the shape's, the values the row's. A key set twice keeps its first place and
+ * its last value, as a dict does. Smaller than a `Map`, of which a million rows made one each.
+ */
+export class RequestedConfig {
+  readonly keys: readonly string[];
+  readonly values: readonly Value[];
+
+  constructor(keys: readonly string[], values: readonly Value[]) {
+    this.keys = keys;
+    this.values = values;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  get(key: string): Value | undefined {
+    const at = this.keys.indexOf(key);
+    return at < 0 ? undefined : this.values[at];
+  }
+
+  has(key: string): boolean {
+    return this.keys.includes(key);
+  }
 }
 
 /** What the rest of the row tells a node: upstream outputs and shared inputs. */
@@ -23,7 +67,7 @@ export interface RowContext {
 /** A node configured by one row, before its job directory is known. */
 export interface ConfiguredNode {
   /** Keys the row set, in row order (kwdagger's `node.config`). */
-  readonly requested: ReadonlyMap<string, Value>;
+  readonly requested: RequestedConfig;
   /** The value of every input, with what resolving them found (shared by rows that resolve them alike). */
   readonly inputs: ReadonlyMap<string, Value>;
   readonly resolved: ResolvedInputs;
@@ -44,20 +88,25 @@ const NO_ROW_OPTIONS: RowOptions = Object.freeze({});
 const ROW_OPTION_KEYS: Readonly<Record<string, string>> = { __slurm_options__: 'slurm_options' };
 
 /** Splits one node's routed keys into requested config and the scheduler's own keys. */
-function requestedConfig(routed: NodeKeys, row: ValueMap): { requested: Map<string, Value>; rowOptions: RowOptions; enabled?: Value } {
-  const requested = new Map<string, Value>();
+function requestedConfig(routed: NodeKeys, row: ValueMap): { requested: RequestedConfig; rowOptions: RowOptions; enabled?: Value } {
+  const { routes, keys, locals, localOf } = routed;
+  const values = new Array<Value>(locals.length);
   let enabled: Value | undefined;
   let rowOptions = NO_ROW_OPTIONS;
-  const { routes, keys } = routed;
   for (let k = 0; k < routes.length; k++) {
-    const route = routes[k] as Route;
     const value = row[keys[k] as string] as Value;
-    if (route.kind !== 'special') requested.set(route.local, value);
-    else if (route.local === '__enabled__' || route.local === 'enabled') enabled = value;
+    const at = localOf[k] as number;
+    if (at >= 0) {
+      values[at] = value;
+      continue;
+    }
+    const route = routes[k] as Route;
+    if (route.local === '__enabled__' || route.local === 'enabled') enabled = value;
     else if (route.local in ROW_OPTION_KEYS && isValueMap(value)) {
       rowOptions = Object.freeze({ ...rowOptions, [ROW_OPTION_KEYS[route.local] as string]: value });
     }
   }
+  const requested = new RequestedConfig(locals, values);
   return enabled === undefined ? { requested, rowOptions } : { requested, rowOptions, enabled };
 }
 
@@ -76,7 +125,7 @@ export interface ResolvedInputs {
 }
 
 /** Resolves every input: a configured value wins, then the connection, then the default. */
-function resolveInputs(node: PipelineNode, requested: ReadonlyMap<string, Value>, ctx: { row: RowContext; router: Router }): ResolvedInputs {
+function resolveInputs(node: PipelineNode, requested: RequestedConfig, ctx: { row: RowContext; router: Router }): ResolvedInputs {
   const inputs = new Map<string, Value>();
   const unconnected: string[] = [];
   const preds: string[] = [];
@@ -105,12 +154,14 @@ function resolveInputs(node: PipelineNode, requested: ReadonlyMap<string, Value>
 /** kwdagger's `final_algo_config`. Reference-connected inputs count as connections, not values. */
 function algoConfig(
   node: PipelineNode,
-  requested: ReadonlyMap<string, Value>,
+  requested: RequestedConfig,
   resolved: ResolvedInputs,
   router: Router,
 ): ValueMap {
   const algo: Record<string, Value> = {};
-  for (const [key, value] of requested) {
+  for (let i = 0; i < requested.size; i++) {
+    const key = requested.keys[i] as string;
+    const value = requested.values[i] as Value;
     if (node.outputs.has(key) || node.perfParams.has(key)) continue;
     if (typeof value === 'string' && router.references.has(referenceKey(node.name, key, value))) continue;
     algo[key] = value;
@@ -125,7 +176,7 @@ function algoConfig(
 /** Per node, its perf params with their defaults: what a row that sets none of them gets (one map, not one per row). */
 const DEFAULT_PERF = new WeakMap<PipelineNode, ReadonlyMap<string, Value>>();
 
-function perfConfig(node: PipelineNode, requested: ReadonlyMap<string, Value>): ReadonlyMap<string, Value> {
+function perfConfig(node: PipelineNode, requested: RequestedConfig): ReadonlyMap<string, Value> {
   if (!setsAnyPerf(node, requested)) {
     let defaults = DEFAULT_PERF.get(node);
     if (defaults === undefined) DEFAULT_PERF.set(node, (defaults = perfConfigOf(node, requested)));
@@ -134,15 +185,18 @@ function perfConfig(node: PipelineNode, requested: ReadonlyMap<string, Value>): 
   return perfConfigOf(node, requested);
 }
 
-function setsAnyPerf(node: PipelineNode, requested: ReadonlyMap<string, Value>): boolean {
+function setsAnyPerf(node: PipelineNode, requested: RequestedConfig): boolean {
   if (node.perfParams.size === 0) return false;
-  for (const key of requested.keys()) if (node.perfParams.has(key)) return true;
+  for (const key of requested.keys) if (node.perfParams.has(key)) return true;
   return false;
 }
 
-function perfConfigOf(node: PipelineNode, requested: ReadonlyMap<string, Value>): Map<string, Value> {
+function perfConfigOf(node: PipelineNode, requested: RequestedConfig): Map<string, Value> {
   const perf = new Map<string, Value>();
-  for (const [key, value] of requested) if (node.perfParams.has(key)) perf.set(key, value);
+  for (let i = 0; i < requested.size; i++) {
+    const key = requested.keys[i] as string;
+    if (node.perfParams.has(key)) perf.set(key, requested.values[i] as Value);
+  }
   for (const [key, value] of node.perfParams) if (value !== undefined && !perf.has(key)) perf.set(key, value);
   return perf;
 }
@@ -182,9 +236,10 @@ export function configureNode(
 export function finalConfig(configured: ConfiguredNode, outputs: OutputLayout): ValueMap {
   // An object keeps a key's first position when it is set again, as kwdagger's dict does.
   const final: Record<string, Value> = {};
-  for (const [k, v] of configured.requested) final[k] = v;
+  const { requested } = configured;
+  for (let i = 0; i < requested.size; i++) final[requested.keys[i] as string] = requested.values[i] as Value;
   for (const [k, v] of configured.inputs) final[k] = v;
-  for (const [k, suffix] of outputs.suffixes) final[k] = outputPath(configured.requested.get(k), outputs.dir, suffix);
+  for (const [k, suffix] of outputs.suffixes) final[k] = outputPath(requested.get(k), outputs.dir, suffix);
   for (const [k, v] of configured.perf) final[k] = v;
   for (const k of Object.keys(configured.algo)) final[k] = configured.algo[k] as Value;
   return final;

@@ -29,7 +29,7 @@ export interface StatusDecision {
 }
 
 /** Everything known about a job when it is created. */
-export interface JobInit extends Pick<Job, 'id' | 'algoId' | 'dir' | 'redo' | 'staleMarker' | 'defaultOutputs' | 'final' | 'rowOptions'> {
+export interface JobInit extends Pick<Job, 'algoId' | 'dir' | 'redo' | 'staleMarker' | 'defaultOutputs' | 'final' | 'rowOptions'> {
   readonly stage: JobStage;
   readonly decision: StatusDecision;
   /** The direct predecessor jobs (data, shared inputs, ordering), without repeats: one job, or a list. */
@@ -137,7 +137,8 @@ const SLASH = 47;
  * access from small stored fields, so a million-job graph fits in memory.
  */
 export class JobRecord implements Job {
-  readonly id: string;
+  /** The last segment of the dir, sliced when first asked: most targets name a job by its dir. */
+  #id: string | undefined;
   readonly algoId: string;
   readonly dir: string;
   readonly final: ValueMap;
@@ -156,7 +157,6 @@ export class JobRecord implements Job {
 
   /** `previous`: the node's job made before this one, whose shared parts this one may reuse. */
   constructor(init: JobInit, previous?: JobRecord) {
-    this.id = init.id;
     this.algoId = init.algoId;
     this.dir = init.dir;
     this.final = init.final;
@@ -164,6 +164,11 @@ export class JobRecord implements Job {
     const preds = init.predJobs;
     this.#preds = preds instanceof JobRecord ? preds : preds.length === 0 ? undefined : preds.length === 1 ? preds[0] : preds;
     this.#rows = init.firstRow;
+  }
+
+  get id(): string {
+    this.#id ??= this.dir.slice(this.dir.lastIndexOf('/') + 1);
+    return this.#id;
   }
 
   get rowOptions(): RowOptions {

@@ -26,8 +26,11 @@ export function diskProbe(): JobProbe {
     lastNames = names;
     return names;
   };
-  return ({ dir, folder, name, fingerprint, outputs }): ProbeResult => {
-    if (!listing(folder).has(name)) return 'absent';
+  return (job): ProbeResult => {
+    // Under a fresh root every folder is empty: the job's name is not even made.
+    const names = listing(job.folder);
+    if (names.size === 0 || !names.has(job.name)) return 'absent';
+    const { dir, fingerprint, outputs } = job;
     const marker = posix.join(dir, MARKER_NAME);
     if (existsSync(marker)) {
       return readFileSync(marker, 'utf8').includes(`"fingerprint": "${fingerprint}"`) ? 'done' : 'stale';
