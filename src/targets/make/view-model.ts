@@ -123,13 +123,17 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   for (const node of context.graph.nodes) {
     const { jobs, toRun } = byNode.get(node.name) as NodeRules;
     const markers = `GWC_MARKERS_${node.name}`;
-    buffer.push(`\n${markers} :=`);
+    const ids = `GWC_IDS_${node.name}`;
+    // Ids, not markers: a job dir is its node's folder plus its id, and make puts the rest back.
+    buffer.push(`\n${ids} :=`);
+    const idStart = node.folder.length + 1;
     // Made again rather than kept from the rules: a million kept strings cost more to collect.
-    for (let i = 0; i < jobs.length; i += MARKERS_PER_PUSH) {
-      let lines = '';
-      for (const job of jobs.slice(i, i + MARKERS_PER_PUSH)) lines += ` \\\n  ${markerPath(job, context)}`;
-      if (buffer.push(lines)) yield buffer.take();
+    for (let i = 0; i < jobs.length; i += IDS_PER_LINE) {
+      let line = ' \\\n ';
+      for (const job of jobs.slice(i, i + IDS_PER_LINE)) line += ` ${job.dir.slice(idStart)}`;
+      if (buffer.push(line)) yield buffer.take();
     }
+    buffer.push(`\n${markers} := $(patsubst %,${makePath(node.folder, context)}/%/${MARKER_NAME},$(${ids}))`);
     buffer.push(`\n${node.name}: $(${markers})\n`);
     if (toRun === 0) continue;
     // A done job's dir exists: list the others' unless every job is to run.
@@ -147,9 +151,9 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
   yield buffer.take();
 }
 
-/** Rules and marker lines joined into one string per push (a few KiB). */
+/** Rules joined into one string per push (a few KiB), and ids per line of a node's list. */
 const RULES_PER_PUSH = 8;
-const MARKERS_PER_PUSH = 64;
+const IDS_PER_LINE = 64;
 
 const NODE_SECTION_COMMENT = `
 # one target per node: make <node> runs its jobs. Before a node's first job, one recipe

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CHUNK_BYTES } from '../../../../src/targets/shared/chunks.js';
 import type { JobGraph } from '../../../../src/graph/job-graph.js';
@@ -33,6 +37,23 @@ describe('make target', () => {
     for (const node of ['predict', 'track', 'evaluate']) {
       assert.match(text, new RegExp(`^\\$\\(GWC_MARKERS_${node}\\): \\| \\.gwc-dirs-${node}$`, 'm'));
       assert.equal(text.split('\n').filter((line) => line === `.gwc-dirs-${node}:`).length, 1, `${node}: one rule makes the stamp`);
+    }
+  });
+
+  test('make reads each node\'s marker list as the markers of its scheduled jobs, from lines of ids', () => {
+    const specs: FixtureJobSpec[] = Array.from({ length: 150 }, (_, i) => ({ id: `n_id_${i}`, node: 'n', ...(i === 7 ? { status: 'disabled' as const } : {}) }));
+    const graph = fixtureGraph({ root: '/r', workdir: '/w' }, [...specs, { id: 'm_id_x', node: 'm' }]);
+    const dir = mkdtempSync(join(tmpdir(), 'gwc-markers-'));
+    try {
+      writeFileSync(join(dir, 'Makefile'), makefileOf(graph));
+      const printed = (node: string): string[] =>
+        execFileSync('make', ['-s', '-C', dir, '--eval', `gwc-print: ; @echo $(GWC_MARKERS_${node})`, 'gwc-print'], { encoding: 'utf8' }).trim().split(' ');
+      const expected = (node: string): string[] => graph.jobs.filter((job) => job.node === node && job.scheduled).map((job) => job.marker);
+      assert.equal(printed('n').length, 149);
+      assert.deepEqual(printed('n'), expected('n'));
+      assert.deepEqual(printed('m'), expected('m'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
