@@ -90,7 +90,7 @@ export function wordByWordRecipe(job: Job, graph: JobGraph, options: TargetOptio
  * Recipe text that several jobs repeat. From its second use on a make variable holds
  * it: `<name> = <text>` before the rule, `$(<name>)` in the recipe.
  */
-interface RepeatedText {
+export interface RepeatedText {
   readonly text: string;
   uses: number;
   /** `$(<name>)` once defined. */
@@ -262,7 +262,7 @@ export class RecipeWriter {
     }
     // Shared while the words are the node's first job's (always: a node has one fingerprint, its default outputs one text).
     if (shared.fingerprint !== fingerprint || shared.outputs !== outputs) return this.#nodeWordsText(job.id, fingerprint, outputs);
-    return shared.shareable ? this.#repeat(shared.words, 'GWC_JOB') : shared.words.text;
+    return shared.shareable ? this.repeat(shared.words, 'GWC_JOB') : shared.words.text;
   }
 
   #nodeWordsText(idWord: string, fingerprint: string, outputs: string): string {
@@ -329,8 +329,8 @@ export class RecipeWriter {
   }
 
   /**
-   * Lines `GWC_UP_<n> = <text>` and `GWC_CFG_<n> = <text>` that recipes written since the last call refer to;
-   * they go before the rule. A recursive variable, so `$(@D)` in it is the job's dir.
+   * Lines `GWC_UP_<n> = <text>`, `GWC_CFG_<n> = <text>` (and the rule's own, see {@link repeat}) that
+   * recipes written since the last call refer to; they go before the rule. A recursive variable, so `$(@D)` in it is the job's dir.
    */
   takeDefinitions(): string {
     const definitions = this.#definitions;
@@ -364,7 +364,7 @@ export class RecipeWriter {
     if (under.seeAlso !== seeAlso || under.sharedSucc !== sharedSucc) {
       return seeAlso + (pieces ? pieces.predLink + this.#succLink(job, pieces, plainId) : '');
     }
-    return (under.words ? ` ${this.#repeat(under.words, 'GWC_UP')}` : '') + perJob;
+    return (under.words ? ` ${this.repeat(under.words, 'GWC_UP')}` : '') + perJob;
   }
 
   /** What the node's jobs under `pred` share, made on the first such job. */
@@ -381,7 +381,7 @@ export class RecipeWriter {
   }
 
   /** The text at its first use; from the second on a variable named `<stem>_<n>`, defined now. */
-  #repeat(repeated: RepeatedText, stem: string): string {
+  repeat(repeated: RepeatedText, stem: string): string {
     repeated.uses += 1;
     if (repeated.uses === 1) return repeated.text;
     if (repeated.reference === undefined) {
@@ -421,7 +421,7 @@ export class RecipeWriter {
     if (ownBody === null) return undefined;
     const body = this.#inheritedBody(inherited);
     if (body === null) return undefined;
-    const shared = body.shareable ? this.#repeat(body, 'GWC_CFG') : body.text;
+    const shared = body.shareable ? this.repeat(body, 'GWC_CFG') : body.text;
     const separator = inherited !== '' && own !== '' ? ', ' : '';
     return `'{${shared}${separator}${ownBody}}'`;
   }

@@ -3,7 +3,7 @@ import { ChunkBuffer } from '../shared/chunks.js';
 import { MARKER_NAME, runnerEnvironment } from '../shared/runtime.js';
 import type { Chunk, TargetOptions } from '../target.js';
 import { EMPTY_VARIABLE, NEWLINE_VARIABLE, makeCommentText, makeVariableValue } from './escape.js';
-import { ROOT_REF, RecipeWriter, type RootPaths } from './recipe.js';
+import { ROOT_REF, RecipeWriter, type RepeatedText, type RootPaths } from './recipe.js';
 
 /** The Makefile's frame (everything before the job rules), pre-escaped for the template. */
 export interface MakefileFrame {
@@ -23,7 +23,7 @@ export interface RuleContext extends RootPaths {
   readonly graph: JobGraph;
   readonly recipes: RecipeWriter;
   /** Upstream job → its marker as a prerequisite (asked once per dependent job). */
-  readonly prerequisites: Map<Job, string>;
+  readonly prerequisites: Map<Job, RepeatedText>;
 }
 
 /** Builds the frame's view model. */
@@ -67,10 +67,14 @@ export function markerPath(job: Job, context: RootPaths): string {
   return `${makePath(job.dir, context)}/${MARKER_NAME}`;
 }
 
+/**
+ * A dependency's marker as a prerequisite; from its second dependent job on a variable
+ * `GWC_PRE_<n>` holds it (make expands a prerequisite list as it reads the rule).
+ */
 function prerequisite(dep: Job, context: RuleContext): string {
-  let path = context.prerequisites.get(dep);
-  if (path === undefined) context.prerequisites.set(dep, (path = markerPath(dep, context)));
-  return path;
+  let marker = context.prerequisites.get(dep);
+  if (marker === undefined) context.prerequisites.set(dep, (marker = { text: markerPath(dep, context), uses: 0 }));
+  return context.recipes.repeat(marker, 'GWC_PRE');
 }
 
 /**
