@@ -88,11 +88,18 @@ class RowSlot {
   }
 }
 
-/** The row added last: the next row may share its jobs and resolved inputs. */
-interface PreviousRow {
-  readonly row: ValueMap;
-  readonly shape: RowShape;
-  readonly slots: readonly RowSlot[];
+/** The row added last: the next row may share its jobs and resolved inputs. One object, refilled per row. */
+class PreviousRow {
+  row: ValueMap;
+  shape: RowShape;
+  /** Its jobs by node position: one of the two arrays the builder takes turns filling. */
+  slots: RowSlot[];
+
+  constructor(row: ValueMap, shape: RowShape, slots: RowSlot[]) {
+    this.row = row;
+    this.shape = shape;
+    this.slots = slots;
+  }
 }
 
 interface NodeStats {
@@ -343,10 +350,14 @@ export class GraphBuilder {
     return this.#slots[this.#position.get(name) as number] as RowSlot;
   }
 
+  /** The slots array the next row fills: the one the row before the previous one filled (a million rows, two arrays). */
+  #spareSlots: RowSlot[] = [];
+
   addRow(row: ValueMap): void {
     const rowIndex = this.#rows++;
     const shape = this.#shapeOf(row);
-    const slots: RowSlot[] = [];
+    // Filled in node order: what a node reads of this row (its upstream slots) is filled before it.
+    const slots = this.#spareSlots;
     this.#slots = slots;
     const nodes = this.#pipeline.nodes;
     for (let i = 0; i < nodes.length; i++) {
@@ -355,14 +366,23 @@ export class GraphBuilder {
       if (reused) {
         reused.job.addRow(rowIndex);
         (this.#stats[i] as NodeStats).rows += 1;
-        slots.push(reused);
+        slots[i] = reused;
         continue;
       }
       const sameInputs = this.#sameInputs(i, row, shape, slots);
       const configured = configureNode(node, shape.nodes[i] as ShapeKeys, row, this.#configureContext, sameInputs);
-      slots.push(this.#jobFor(node, configured, configured.preds.map((name) => this.#slotOf(name)), rowIndex));
+      slots[i] = this.#jobFor(node, configured, configured.preds.map((name) => this.#slotOf(name)), rowIndex);
     }
-    this.#previous = { row, shape, slots };
+    const previous = this.#previous;
+    if (previous === undefined) {
+      this.#previous = new PreviousRow(row, shape, slots);
+      this.#spareSlots = [];
+      return;
+    }
+    this.#spareSlots = previous.slots;
+    previous.row = row;
+    previous.shape = shape;
+    previous.slots = slots;
   }
 
   #jobFor(node: PipelineNode, configured: ConfiguredNode, preds: readonly RowSlot[], rowIndex: number): RowSlot {
