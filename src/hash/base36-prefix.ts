@@ -103,45 +103,41 @@ export function base36Prefix12(hex: string): string | undefined {
  * whole a small integer), or undefined when the sum does not have 12 digits.
  */
 function spellQuotient(head: number, whole: number): string | undefined {
-  // Four 16-bit limbs, exactly: head is an integer, so these splits lose nothing.
+  // Two 32-bit halves, exactly: head is an integer, so the split loses nothing.
   let high = Math.floor(head / 2 ** 32);
   let low = head - high * 2 ** 32 + whole;
   const carry = Math.floor(low / 2 ** 32);
   high += carry;
   low -= carry * 2 ** 32;
   if (high < 0 || high >= 2 ** 32) return undefined;
-  const limbs = [Math.floor(high / 65536), high % 65536, Math.floor(low / 65536), low % 65536];
-  const d0 = divideLimbs(limbs);
-  const d1 = divideLimbs(limbs);
-  const d2 = (limbs[0] as number) * 2 ** 48 + (limbs[1] as number) * 2 ** 32 + (limbs[2] as number) * 65536 + (limbs[3] as number);
+  // The sum in 16-bit limbs is high's two and low's two. Divided by 36^4 limb by limb (each
+  // step below 2^37, exact); the first step's quotient is high / 36^4, as high < 2^32.
+  const q2 = Math.floor(high / CHUNK);
+  let v = (high - q2 * CHUNK) * 65536 + Math.floor(low / 65536);
+  const q1 = Math.floor(v / CHUNK);
+  v = (v - q1 * CHUNK) * 65536 + (low % 65536);
+  const q0 = Math.floor(v / CHUNK);
+  const d0 = v - q0 * CHUNK;
+  // The quotient, limbs q2 q1 q0 (q2 < 2^12), divided again: q2 * 65536 + q1 < 2^28 is exact.
+  v = q2 * 65536 + q1;
+  const r1 = Math.floor(v / CHUNK);
+  v = (v - r1 * CHUNK) * 65536 + q0;
+  const r0 = Math.floor(v / CHUNK);
+  const d1 = v - r0 * CHUNK;
+  const d2 = r1 * 65536 + r0;
   // 12 digits: the top chunk has exactly 4.
   if (d2 < 36 ** 3 || d2 >= CHUNK) return undefined;
-  const [c0, c1, c2, c3] = chunkCodes(d2);
-  const [c4, c5, c6, c7] = chunkCodes(d1);
-  const [c8, c9, c10, c11] = chunkCodes(d0);
-  return String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
-}
-
-/** Divides the big-endian 16-bit limbs by 36^4 in place; returns the remainder. */
-function divideLimbs(limbs: number[]): number {
-  let remainder = 0;
-  for (let i = 0; i < limbs.length; i++) {
-    const value = remainder * 65536 + (limbs[i] as number);
-    const quotient = Math.floor(value / CHUNK);
-    limbs[i] = quotient;
-    remainder = value - quotient * CHUNK;
-  }
-  return remainder;
+  return String.fromCharCode(
+    digitCode(d2, 46656), digitCode(d2, 1296), digitCode(d2, 36), digitCode(d2, 1),
+    digitCode(d1, 46656), digitCode(d1, 1296), digitCode(d1, 36), digitCode(d1, 1),
+    digitCode(d0, 46656), digitCode(d0, 1296), digitCode(d0, 36), digitCode(d0, 1),
+  );
 }
 
 /** The character codes of `0-9a-z`. */
 const DIGIT_CODES: readonly number[] = Array.from('0123456789abcdefghijklmnopqrstuvwxyz', (c) => c.charCodeAt(0));
 
-/** A chunk (< 36^4) as the codes of 4 base-36 digits, zero-padded. */
-function chunkCodes(chunk: number): [number, number, number, number] {
-  const d3 = chunk % 36;
-  const d2 = ((chunk - d3) / 36) % 36;
-  const d1 = Math.floor(chunk / 1296) % 36;
-  const d0 = Math.floor(chunk / 46656);
-  return [DIGIT_CODES[d0] as number, DIGIT_CODES[d1] as number, DIGIT_CODES[d2] as number, DIGIT_CODES[d3] as number];
+/** The code of the base-36 digit of `chunk` worth `place` (1, 36, 36^2 or 36^3). */
+function digitCode(chunk: number, place: number): number {
+  return DIGIT_CODES[Math.floor(chunk / place) % 36] as number;
 }
