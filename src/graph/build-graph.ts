@@ -7,7 +7,7 @@ import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js'
 import { hasKeysInOrder } from '../values/keys.js';
 import { toJson } from '../values/py-format.js';
 import type { ValueMap } from '../values/value.js';
-import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, type ConfiguredNode, type NodeKeys, type ResolvedInputs, type RowContext } from './configure-node.js';
+import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, type ConfiguredNode, type NodeKeys, type NodeOutputs, type ResolvedInputs, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
@@ -131,6 +131,8 @@ interface NodeMakers extends NodeIdMakers {
   readonly folder: string;
   /** Output name → what `path.posix.join(dir, rel)` appends to the dir ('' for '.'). */
   readonly outputSuffixes: ReadonlyMap<string, string>;
+  /** The same as lists (see `finalConfig`). */
+  readonly outputs: NodeOutputs;
   readonly stage: JobStage;
   /** The node's own `depends` entry for an algo config, its algo id the value (remembered: a sweep repeats them). */
   readonly ownEntry: (algo: ValueMap) => DependsEntry;
@@ -178,6 +180,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     dirPrefix,
     folder: dirPrefix.slice(0, -1),
     outputSuffixes,
+    outputs: { names: [...outputSuffixes.keys()], suffixes: [...outputSuffixes.values()] },
     stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node, layout) },
     ownEntry: ownEntryMaker(node.name, ids.algoId),
   };
@@ -429,7 +432,7 @@ export class GraphBuilder {
     // which the first target to scan each would copy flat again, a million small
     // copies for the collector to move (join builds the text flat at once).
     const dir = [makers.dirPrefix, makers.processPrefix, digits].join('');
-    const final = finalConfig(configured, { dir, suffixes: makers.outputSuffixes });
+    const final = finalConfig(configured, dir, makers.outputs);
     const fromCli = this.#options.enable.get(node.name) ?? true;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
@@ -446,7 +449,7 @@ export class GraphBuilder {
         decision,
         redo: enabledState === 'redo',
         staleMarker: probe === 'stale',
-        defaultOutputs: hasDefaultOutputs(configured, makers.outputSuffixes),
+        defaultOutputs: hasDefaultOutputs(configured, makers.outputs),
         predJobs: preds.length === 1 ? (preds[0] as RowSlot).job : [...new Set(preds.map((p) => p.job))],
         final,
         configKeys: this.#configKeys(makers, configured),

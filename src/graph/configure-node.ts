@@ -118,6 +118,9 @@ function addPred(preds: string[], node: string): void {
 /** A node's inputs resolved for one row, and what resolving them found. */
 export interface ResolvedInputs {
   readonly inputs: ReadonlyMap<string, Value>;
+  /** The same names and values as lists, for the million final configs that copy them. */
+  readonly names: readonly string[];
+  readonly values: readonly Value[];
   /** Inputs with no connection: their values are part of the algo config. */
   readonly unconnected: readonly string[];
   /** Upstream nodes this row connects the node to, in first-seen order. */
@@ -148,7 +151,7 @@ function resolveInputs(node: PipelineNode, requested: RequestedConfig, ctx: { ro
     }
   }
   for (const after of node.after) addPred(preds, after);
-  return { inputs, unconnected, preds };
+  return { inputs, names: [...inputs.keys()], values: [...inputs.values()], unconnected, preds };
 }
 
 /** kwdagger's `final_algo_config`. Reference-connected inputs count as connections, not values. */
@@ -233,23 +236,36 @@ export function configureNode(
  * outputs, perf and algo params; later groups overwrite values but keep positions.
  * This is the argv order of the default command rendering.
  */
-export function finalConfig(configured: ConfiguredNode, outputs: OutputLayout): ValueMap {
+export function finalConfig(configured: ConfiguredNode, dir: string, outputs: NodeOutputs): ValueMap {
   // An object keeps a key's first position when it is set again, as kwdagger's dict does.
+  // Lists and for-in rather than map iterators: a million configs, no iterator garbage.
   const final: Record<string, Value> = {};
-  const { requested } = configured;
+  const { requested, resolved, algo } = configured;
   for (let i = 0; i < requested.size; i++) final[requested.keys[i] as string] = requested.values[i] as Value;
-  for (const [k, v] of configured.inputs) final[k] = v;
-  for (const [k, suffix] of outputs.suffixes) final[k] = outputPath(requested.get(k), outputs.dir, suffix);
-  for (const [k, v] of configured.perf) final[k] = v;
-  for (const k of Object.keys(configured.algo)) final[k] = configured.algo[k] as Value;
+  for (let i = 0; i < resolved.names.length; i++) final[resolved.names[i] as string] = resolved.values[i] as Value;
+  for (let i = 0; i < outputs.names.length; i++) {
+    const name = outputs.names[i] as string;
+    final[name] = outputPath(requested.get(name), dir, outputs.suffixes[i] as string);
+  }
+  const perf = perfEntries(configured.perf);
+  for (let i = 0; i < perf.names.length; i++) final[perf.names[i] as string] = perf.values[i] as Value;
+  for (const k in algo) final[k] = algo[k] as Value;
   return final;
 }
 
-/** Where a job's outputs go by default: its dir plus each output's suffix (`/<path>`, or '' for '.'). */
-export interface OutputLayout {
-  readonly dir: string;
-  /** Output name → what `path.posix.join(dir, rel)` appends to the dir. */
-  readonly suffixes: ReadonlyMap<string, string>;
+/** A node's outputs, and what each one's default path appends to the job dir (`/<path>`, or '' for '.'). */
+export interface NodeOutputs {
+  readonly names: readonly string[];
+  readonly suffixes: readonly string[];
+}
+
+/** Perf maps as lists, made once per map: rows that set no perf param share their node's (see {@link perfConfig}). */
+const PERF_ENTRIES = new WeakMap<ReadonlyMap<string, Value>, { readonly names: readonly string[]; readonly values: readonly Value[] }>();
+
+function perfEntries(perf: ReadonlyMap<string, Value>): { readonly names: readonly string[]; readonly values: readonly Value[] } {
+  let entries = PERF_ENTRIES.get(perf);
+  if (entries === undefined) PERF_ENTRIES.set(perf, (entries = { names: [...perf.keys()], values: [...perf.values()] }));
+  return entries;
 }
 
 /** An output's path: the grid's override when it set a text, else the default under the job dir. */
@@ -258,8 +274,8 @@ function outputPath(override: Value | undefined, dir: string, suffix: string): s
 }
 
 /** Whether every output of a job is at its default path (the grid overrides none with a text). */
-export function hasDefaultOutputs(configured: ConfiguredNode, suffixes: ReadonlyMap<string, string>): boolean {
+export function hasDefaultOutputs(configured: ConfiguredNode, outputs: NodeOutputs): boolean {
   if (configured.requested.size === 0) return true;
-  for (const name of suffixes.keys()) if (typeof configured.requested.get(name) === 'string') return false;
+  for (const name of outputs.names) if (typeof configured.requested.get(name) === 'string') return false;
   return true;
 }
