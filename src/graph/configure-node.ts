@@ -15,6 +15,7 @@ export interface NodeKeys {
   readonly locals: readonly string[];
   /** Per route, the position of its name in {@link locals}; -1 for a scheduler key. */
   readonly localOf: readonly number[];
+  readonly hasSchedulerKeys: boolean;
 }
 
 /** {@link NodeKeys} of routes and the row keys they come from. */
@@ -25,7 +26,7 @@ export function nodeKeys(routes: readonly Route[], keys: readonly string[]): Nod
     const at = locals.indexOf(route.local);
     return at >= 0 ? at : locals.push(route.local) - 1;
   });
-  return { routes, keys, locals, localOf };
+  return { routes, keys, locals, localOf, hasSchedulerKeys: localOf.includes(-1) };
 }
 
 /**
@@ -87,29 +88,42 @@ const NO_ROW_OPTIONS: RowOptions = Object.freeze({});
 /** Grid keys that carry engine options, and the targetOptions key they map to. */
 const ROW_OPTION_KEYS: Readonly<Record<string, string>> = { __slurm_options__: 'slurm_options' };
 
-/** Splits one node's routed keys into requested config and the scheduler's own keys. */
-function requestedConfig(routed: NodeKeys, row: ValueMap): { requested: RequestedConfig; rowOptions: RowOptions; enabled?: Value } {
-  const { routes, keys, locals, localOf } = routed;
+/** The row's values of one node's routed keys that are its own names (scheduler keys left out). */
+function requestedConfig(routed: NodeKeys, row: ValueMap): RequestedConfig {
+  const { keys, locals, localOf } = routed;
   const values = new Array<Value>(locals.length);
+  for (let k = 0; k < keys.length; k++) {
+    const at = localOf[k] as number;
+    if (at >= 0) values[at] = row[keys[k] as string] as Value;
+  }
+  return new RequestedConfig(locals, values);
+}
+
+/** What the scheduler's own keys of a row say about a node. */
+interface SchedulerKeys {
+  readonly rowOptions: RowOptions;
+  /** `__enabled__` as written, if the row set it. */
+  readonly enabled?: Value;
+}
+
+const NO_SCHEDULER_KEYS: SchedulerKeys = Object.freeze({ rowOptions: NO_ROW_OPTIONS });
+
+/** The scheduler keys among one node's routed keys (see {@link NodeKeys.localOf}: -1). */
+function schedulerKeys(routed: NodeKeys, row: ValueMap): SchedulerKeys {
+  const { routes, keys, localOf } = routed;
   let enabled: Value | undefined;
   let rowOptions = NO_ROW_OPTIONS;
   for (let k = 0; k < routes.length; k++) {
+    if (localOf[k] !== -1) continue;
+    const local = (routes[k] as Route).local;
     const value = row[keys[k] as string] as Value;
-    const at = localOf[k] as number;
-    if (at >= 0) {
-      values[at] = value;
-      continue;
-    }
-    const route = routes[k] as Route;
-    if (route.local === '__enabled__' || route.local === 'enabled') enabled = value;
-    else if (route.local in ROW_OPTION_KEYS && isValueMap(value)) {
-      rowOptions = Object.freeze({ ...rowOptions, [ROW_OPTION_KEYS[route.local] as string]: value });
+    if (local === '__enabled__' || local === 'enabled') enabled = value;
+    else if (local in ROW_OPTION_KEYS && isValueMap(value)) {
+      rowOptions = Object.freeze({ ...rowOptions, [ROW_OPTION_KEYS[local] as string]: value });
     }
   }
-  const requested = new RequestedConfig(locals, values);
-  return enabled === undefined ? { requested, rowOptions } : { requested, rowOptions, enabled };
+  return enabled === undefined ? { rowOptions } : { rowOptions, enabled };
 }
-
 
 function addPred(preds: string[], node: string): void {
   if (!preds.includes(node)) preds.push(node);
@@ -217,7 +231,9 @@ export function configureNode(
   ctx: { row: RowContext; router: Router },
   sameInputs?: ResolvedInputs,
 ): ConfiguredNode {
-  const { requested, enabled, rowOptions } = requestedConfig(routed, row);
+  const requested = requestedConfig(routed, row);
+  // Most rows set no scheduler key for a node: then nothing is made for them.
+  const { enabled, rowOptions } = routed.hasSchedulerKeys ? schedulerKeys(routed, row) : NO_SCHEDULER_KEYS;
   const resolved = sameInputs ?? resolveInputs(node, requested, ctx);
   const configured = {
     requested,
