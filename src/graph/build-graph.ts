@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { dependsEntry, dependsStream, mergedEntries, streamWithEntry, withEntry, type DependsEntries, type DependsEntry } from '../hash/depends-stream.js';
 import { nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from '../hash/ids.js';
+import { ScalarConfigMemo } from '../hash/scalar-memo.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { hasKeysInOrder } from '../values/keys.js';
 import { toJson } from '../values/py-format.js';
@@ -14,7 +15,6 @@ import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.j
 import { CommandPieces } from './render-command.js';
 import type { Route, Router } from './routing.js';
 import { JobTable, digitsKey } from './job-table.js';
-import { ScalarConfigMemo } from '../hash/scalar-memo.js';
 
 /** What is on disk for a job: a valid marker, outputs kwdagger left, a stale marker, or nothing. */
 export type ProbeResult = 'done' | 'adoptable' | 'stale' | 'absent';
@@ -212,7 +212,7 @@ class ProbedJobSlot implements ProbedJob {
   folder = '';
   fingerprint = '';
   #final: ValueMap = {};
-  #suffixes: ReadonlyMap<string, string> = new Map();
+  #outputNames: readonly string[] = [];
 
   /** The id, sliced when asked: a probe asks only when the folder exists. */
   get name(): string {
@@ -224,12 +224,12 @@ class ProbedJobSlot implements ProbedJob {
     this.folder = makers.folder;
     this.fingerprint = makers.stage.fingerprint;
     this.#final = final;
-    this.#suffixes = makers.outputSuffixes;
+    this.#outputNames = makers.outputs.names;
     return this;
   }
 
   /** Bound: a probe may take it out of the object. */
-  readonly outputs = (): readonly string[] => [...this.#suffixes.keys()].map((name) => this.#final[name] as string);
+  readonly outputs = (): readonly string[] => this.#outputNames.map((name) => this.#final[name] as string);
 }
 
 const PROBED: Readonly<Record<ProbeResult, StatusDecision>> = {
