@@ -131,9 +131,7 @@ interface NodeMakers extends NodeIdMakers {
   readonly dirParts: [string, string];
   /** {@link dirPrefix} without its slash. */
   readonly folder: string;
-  /** Output name → what `path.posix.join(dir, rel)` appends to the dir ('' for '.'). */
-  readonly outputSuffixes: ReadonlyMap<string, string>;
-  /** The same as lists (see `finalConfig`). */
+  /** The node's outputs and what `path.posix.join(dir, rel)` appends to a job dir for each ('' for '.'). */
   readonly outputs: NodeOutputs;
   readonly stage: JobStage;
   /** The node's own `depends` entry for an algo config, its algo id the value (remembered: a sweep repeats them). */
@@ -182,7 +180,6 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     dirPrefix,
     dirParts: [dirPrefix + ids.processPrefix, ''],
     folder: dirPrefix.slice(0, -1),
-    outputSuffixes,
     outputs: { names: [...outputSuffixes.keys()], suffixes: [...outputSuffixes.values()] },
     stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node, layout) },
     ownEntry: ownEntryMaker(node.name, ids.algoId),
@@ -392,7 +389,7 @@ export class GraphBuilder {
       }
       const sameInputs = this.#sameInputs(i, row, shape, slots);
       const configured = configureNode(node, shape.nodes[i] as ShapeKeys, row, this.#configureContext, sameInputs);
-      slots[i] = this.#jobFor(node, configured, this.#predSlots(i, configured.preds), rowIndex);
+      slots[i] = this.#jobFor(node, configured, this.#predSlots(i, configured.resolved.preds), rowIndex);
     }
     const previous = this.#previous;
     if (previous === undefined) {

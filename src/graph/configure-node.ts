@@ -69,14 +69,11 @@ export interface RowContext {
 export interface ConfiguredNode {
   /** Keys the row set, in row order (kwdagger's `node.config`). */
   readonly requested: RequestedConfig;
-  /** The value of every input, with what resolving them found (shared by rows that resolve them alike). */
-  readonly inputs: ReadonlyMap<string, Value>;
+  /** Its inputs as resolved, with the upstream nodes they connect (shared by rows that resolve them alike). */
   readonly resolved: ResolvedInputs;
   readonly perf: ReadonlyMap<string, Value>;
   /** What the algo id hashes: configured keys minus outputs and perf, unconnected inputs, algo defaults. */
   readonly algo: ValueMap;
-  /** Upstream nodes this row connects the node to (data, shared inputs, ordering), in first-seen order. */
-  readonly preds: readonly string[];
   /** `__enabled__` as written, if the row set it. */
   readonly enabled?: Value;
   /** Engine options the row set (`__slurm_options__` → `slurm_options`); empty when none. */
@@ -137,7 +134,7 @@ export interface ResolvedInputs {
   readonly values: readonly Value[];
   /** Inputs with no connection: their values are part of the algo config. */
   readonly unconnected: readonly string[];
-  /** Upstream nodes this row connects the node to, in first-seen order. */
+  /** Upstream nodes this row connects the node to (data, shared inputs, ordering), in first-seen order. */
   readonly preds: readonly string[];
 }
 
@@ -238,11 +235,9 @@ export function configureNode(
   const configured = {
     requested,
     rowOptions,
-    inputs: resolved.inputs,
     resolved,
     perf: perfConfig(node, requested),
     algo: algoConfig(node, requested, resolved, ctx.router),
-    preds: resolved.preds,
   };
   return enabled === undefined ? configured : { ...configured, enabled };
 }

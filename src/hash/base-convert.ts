@@ -2,7 +2,8 @@
  * ubelt `_convert_hexstr_base`: the whole digest, read as one number, written
  * in base 36 (`0-9a-z`) or base 26 (`a-z`) without leading zeros. Ids then
  * keep the most significant digits, so the full conversion is only needed when
- * the whole string is asked for; a prefix takes two BigInt divisions.
+ * the whole string is asked for; a prefix takes two BigInt divisions, or (the
+ * ids' 12 base-36 digits) floating point when that is certain (`base36-prefix.ts`).
  */
 
 import { base36Prefix12 } from './base36-prefix.js';

@@ -3,10 +3,10 @@ import type { Value, ValueMap } from '../values/value.js';
 import { hasKeysInOrder } from '../values/keys.js';
 
 /**
- * Ids (or what is made of them) remembered by the values of flat configs. A node's configs in a sweep have the
- * same keys, in the same order, with scalar values the grid repeats, so the path of
- * their values finds an id where the bytes a config hashes to would have to be made
- * and hashed into a key first. Configs with other keys start the tree over; empty
+ * Ids (or what is made of them) remembered by the values of flat configs. A node's
+ * configs in a sweep have the same keys, in the same order, with scalar values the
+ * grid repeats, so the path of their values finds an id where the bytes a config
+ * hashes to would have to be made and hashed into a key first. Configs with other keys start the tree over; empty
  * configs, lists, mappings and -0 are left to the caller (see {@link ScalarPathMemo}).
  */
 export class ScalarConfigMemo<T extends string | object = string> {
