@@ -1,8 +1,21 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { dependsEntry, dependsStream, mergedEntries, streamWithEntry, withEntry, type DependsEntries, type DependsEntry } from '../hash/depends-stream.js';
-import { nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from '../hash/ids.js';
+import {
+  appendsEntry,
+  dependsEntry,
+  dependsStream,
+  mergedEntries,
+  streamHead,
+  streamTail,
+  streamWithEntry,
+  withEntry,
+  type DependsEntries,
+  type DependsEntry,
+} from '../hash/depends-stream.js';
+import { RING_SLOTS } from '../hash/digits-channel.js';
+import { DigitsThread, type DigitsThreadOptions } from '../hash/digits-thread.js';
+import { hashFormat, nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from '../hash/ids.js';
 import { ScalarConfigMemo } from '../hash/scalar-memo.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { hasKeysInOrder } from '../values/keys.js';
@@ -47,7 +60,18 @@ export interface BuildOptions {
   readonly probe: JobProbe;
   /** Engine options the grid sets for every job (its top-level `slurm_options`). */
   readonly gridOptions?: RowOptions;
+  /** When leaf jobs' ids are hashed on a second thread (see `digits-channel.ts`). */
+  readonly offload?: OffloadOptions;
 }
+
+export interface OffloadOptions {
+  /** Leaf jobs hashed on this thread before the second one starts: small graphs never start it. Default {@link OFFLOAD_AFTER}. */
+  readonly after?: number;
+  readonly thread?: DigitsThreadOptions;
+}
+
+/** Leaf jobs hashed here before a hashing thread is started: it pays off for large sweeps only. */
+export const OFFLOAD_AFTER = 20_000;
 
 /** Where the keys of rows with one key list go: per node position, its routes and the row key of each. */
 interface RowShape {
@@ -61,9 +85,49 @@ interface ShapeKeys extends NodeKeys {
   readonly inputKeys: readonly number[];
 }
 
+/**
+ * A leaf job whose process-id digits are being hashed on the other thread. It is made
+ * (or found among the node's jobs) once they are back, in the order the rows asked:
+ * nothing downstream reads a leaf job, so only the graph's job order waits for it.
+ */
+class PendingJob {
+  readonly makers: NodeMakers;
+  readonly configured: ConfiguredNode;
+  readonly preds: readonly RowSlot[];
+  readonly algoId: string;
+  readonly row: number;
+  /** Its place in the graph's job order, kept for it (the place of the row that asked first). */
+  readonly orderAt: number;
+  /** Later rows that configured the same job before it was made. */
+  #laterRows: number[] | undefined;
+  #job: JobRecord | undefined;
+
+  constructor(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], algoId: string, row: number, orderAt: number) {
+    this.makers = makers;
+    this.configured = configured;
+    this.preds = preds;
+    this.algoId = algoId;
+    this.row = row;
+    this.orderAt = orderAt;
+  }
+
+  addRow(row: number): void {
+    if (this.#job !== undefined) this.#job.addRow(row);
+    else (this.#laterRows ??= []).push(row);
+  }
+
+  /** Once made: the job, which gets the rows that came meanwhile. */
+  resolve(job: JobRecord): void {
+    this.#job = job;
+    for (const row of this.#laterRows ?? []) job.addRow(row);
+    this.#laterRows = undefined;
+  }
+}
+
 /** One node's job in the row being processed. */
 class RowSlot {
-  readonly job: JobRecord;
+  /** The job, or for a leaf node a job still being hashed (nothing reads a leaf job's fields in a row). */
+  readonly job: JobRecord | PendingJob;
   /** Its inputs as this row resolved them; the next row may share them (see `configureNode`). */
   readonly resolved: ResolvedInputs;
   /** The entries its `depends` extends (its one predecessor's), or all of them made already. */
@@ -71,7 +135,7 @@ class RowSlot {
   readonly #own: DependsEntry | undefined;
   #depends: DependsEntries | undefined;
 
-  constructor(job: JobRecord, resolved: ResolvedInputs, base: DependsEntries, own?: DependsEntry) {
+  constructor(job: JobRecord | PendingJob, resolved: ResolvedInputs, base: DependsEntries, own?: DependsEntry) {
     this.job = job;
     this.resolved = resolved;
     this.#base = base;
@@ -186,6 +250,22 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
   };
 }
 
+/** A piece of a leaf job's `depends` stream sent to the hashing thread: its upstream job's entries, or its own entry. */
+type StreamPiece = DependsEntries | DependsEntry;
+
+function pieceText(piece: StreamPiece): string {
+  return isEntries(piece) ? streamHead(piece) : streamTail(piece);
+}
+
+function isEntries(piece: StreamPiece): piece is DependsEntries {
+  return Array.isArray(piece);
+}
+
+/** The job of a slot some node reads from: never a leaf's, so never pending. */
+function recordOf(slot: RowSlot): JobRecord {
+  return slot.job as JobRecord;
+}
+
 function decideStatus(node: string, enabled: EnableState, preds: readonly RowSlot[], probe: ProbeResult, skipExisting: boolean): StatusDecision {
   const doesExist = probe === 'done' || probe === 'adoptable';
   if (enabled === false) {
@@ -194,9 +274,10 @@ function decideStatus(node: string, enabled: EnableState, preds: readonly RowSlo
   if (skipExisting && enabled !== 'redo' && doesExist) {
     return { status: 'done', reason: 'results exist (--skip-existing: left out of the artifacts)', scheduled: false, willExist: true };
   }
-  const missing = preds.find((p) => !p.job.willExist);
+  const missing = preds.find((p) => !recordOf(p).willExist);
   if (missing && !doesExist) {
-    const why = `upstream "${missing.job.node}" is ${missing.job.status} and its results do not exist`;
+    const upstream = recordOf(missing);
+    const why = `upstream "${upstream.node}" is ${upstream.status} and its results do not exist`;
     return { status: 'skipped', reason: why, scheduled: false, willExist: false };
   }
   if (enabled === 'redo') return { status: 'to_run', reason: 'redo: every cache is bypassed', scheduled: true, willExist: true };
@@ -241,12 +322,17 @@ export class GraphBuilder {
   readonly #pipeline: Pipeline;
   readonly #router: Router;
   readonly #options: BuildOptions;
-  readonly #order: JobRecord[] = [];
+  /** The jobs in the order they were made; a place is empty while its leaf job hashes (for good if it was a repeat). */
+  #order: (JobRecord | undefined)[] = [];
+  /** Places of {@link #order} left empty by pending jobs that turned out to be repeats. */
+  #emptyPlaces = 0;
   readonly #stats: NodeStats[];
   readonly #position: ReadonlyMap<string, number>;
   /** Per node, the nodes whose jobs it can read from in a row (links and grid references). */
   readonly #upstream: readonly (readonly number[])[];
   readonly #makers: readonly NodeMakers[];
+  /** Per node, whether no node reads its jobs in a row: then its ids may be hashed on the other thread. */
+  readonly #isLeaf: readonly boolean[];
   readonly #lastConfigKeys = new Map<NodeMakers, ConfigKeys>();
   /** Per node position, its last job made: the next one may share parts with it. */
   readonly #lastJob: (JobRecord | undefined)[] = [];
@@ -262,6 +348,8 @@ export class GraphBuilder {
     this.#stats = pipeline.nodes.map(() => ({ rows: 0, statuses: { to_run: 0, done: 0, disabled: 0, skipped: 0 }, reasons: new Set(), collapsedPerf: new Set(), collapsedRows: 0 }));
     this.#upstream = pipeline.nodes.map((node) => this.#upstreamOf(node));
     this.#makers = pipeline.nodes.map((node, i) => nodeMakers(node, i, options));
+    const read = new Set(this.#upstream.flat());
+    this.#isLeaf = pipeline.nodes.map((_, i) => !read.has(i));
     this.#configureContext = { row: this.#context, router: router };
   }
 
@@ -343,7 +431,7 @@ export class GraphBuilder {
   /** The jobs of the row being added, by node position; what {@link #context} reads. */
   #slots: RowSlot[] = [];
   readonly #context: RowContext = {
-    outputPath: (ref: OutputRef) => this.#slotOf(ref.node).job.outputPath(ref.output),
+    outputPath: (ref: OutputRef) => recordOf(this.#slotOf(ref.node)).outputPath(ref.output),
     inputValue: (node: string, input: string) => this.#slotOf(node).resolved.inputs.get(input) ?? null,
   };
 
@@ -412,17 +500,73 @@ export class GraphBuilder {
     const only = preds.length === 1 ? (preds[0] as RowSlot) : undefined;
     // One predecessor: the entries are made only if a job downstream asks (see RowSlot).
     const entries = only ? undefined : mergedEntries(preds.map((pred) => pred.depends), own);
-    const digits = makers.processDigits(only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries));
+    const thread = this.#isLeaf[position] === true ? this.#digitsThread() : undefined;
+    let job: JobRecord | PendingJob;
+    if (thread === undefined) {
+      const stream = only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries);
+      job = this.#settle(makers, configured, preds, own.value, rowIndex, makers.processDigits(stream));
+    } else {
+      if (thread.full) this.#settleOldest(thread);
+      // The upstream job's entries and the own entry go over as two pieces: each crosses once.
+      if (only && appendsEntry(only.depends, own)) thread.push(only.depends, own);
+      else thread.pushText(only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries));
+      job = new PendingJob(makers, configured, preds, own.value, rowIndex, this.#order.length);
+      // Its place in the order is kept: jobs made before it settles go after it.
+      this.#order.push(undefined);
+      this.#pending[(this.#pendingHead + this.#pendingCount++) % RING_SLOTS] = job;
+    }
+    return only ? new RowSlot(job, configured.resolved, only.depends, own) : new RowSlot(job, configured.resolved, entries as DependsEntries);
+  }
+
+  /**
+   * The job of process-id `digits`: found among the node's jobs, or made now and put in
+   * the job order (at `orderAt`, the place a pending job kept, else at the end).
+   */
+  #settle(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], algoId: string, rowIndex: number, digits: string, orderAt?: number): JobRecord {
     const key = digitsKey(digits);
     let job = makers.jobs.get(key, digits);
     if (job) {
       job.addRow(rowIndex);
-      this.#notePerfCollapse(stats, job, configured);
-    } else {
-      job = this.#createJob(makers, configured, preds, digits, own.value, rowIndex);
-      makers.jobs.add(key, job);
+      this.#notePerfCollapse(this.#stats[makers.stage.position] as NodeStats, job, configured);
+      if (orderAt !== undefined) this.#emptyPlaces += 1;
+      return job;
     }
-    return only ? new RowSlot(job, configured.resolved, only.depends, own) : new RowSlot(job, configured.resolved, entries as DependsEntries);
+    job = this.#createJob(makers, configured, preds, digits, algoId, rowIndex);
+    if (orderAt === undefined) this.#order.push(job);
+    else this.#order[orderAt] = job;
+    makers.jobs.add(key, job);
+    return job;
+  }
+
+  /** Leaf jobs handed to the hashing thread: a ring as long as the thread's, oldest at {@link #pendingHead}. */
+  readonly #pending = new Array<PendingJob | undefined>(RING_SLOTS);
+  #pendingHead = 0;
+  #pendingCount = 0;
+  /** Leaf jobs hashed on this thread so far, until the hashing thread starts. */
+  #leafJobsHashed = 0;
+  #thread: DigitsThread<StreamPiece> | undefined;
+
+  /** The hashing thread, started once enough leaf jobs showed this is a large sweep. */
+  #digitsThread(): DigitsThread<StreamPiece> | undefined {
+    if (this.#thread !== undefined) return this.#thread;
+    const offload = this.#options.offload;
+    if (++this.#leafJobsHashed <= (offload?.after ?? OFFLOAD_AFTER)) return undefined;
+    this.#thread = new DigitsThread(hashFormat(this.#options.profile), pieceText, (this.#makers[0] as NodeMakers).processDigits, offload?.thread);
+    return this.#thread;
+  }
+
+  #settleOldest(thread: DigitsThread<StreamPiece>): void {
+    const pending = this.#pending[this.#pendingHead] as PendingJob;
+    this.#pending[this.#pendingHead] = undefined;
+    this.#pendingHead = (this.#pendingHead + 1) % RING_SLOTS;
+    this.#pendingCount -= 1;
+    pending.resolve(this.#settle(pending.makers, pending.configured, pending.preds, pending.algoId, pending.row, thread.take(), pending.orderAt));
+  }
+
+  #settleAll(): void {
+    const thread = this.#thread;
+    if (thread === undefined) return;
+    while (this.#pendingCount > 0) this.#settleOldest(thread);
   }
 
   #notePerfCollapse(stats: NodeStats, job: JobRecord, configured: ConfiguredNode): void {
@@ -467,7 +611,7 @@ export class GraphBuilder {
         redo: enabledState === 'redo',
         staleMarker: probe === 'stale',
         defaultOutputs: hasDefaultOutputs(configured, makers.outputs),
-        predJobs: preds.length === 1 ? (preds[0] as RowSlot).job : [...new Set(preds.map((p) => p.job))],
+        predJobs: preds.length === 1 ? recordOf(preds[0] as RowSlot) : [...new Set(preds.map(recordOf))],
         final,
         configKeys: this.#configKeys(makers, configured),
         rowOptions: configured.rowOptions,
@@ -476,7 +620,6 @@ export class GraphBuilder {
       this.#lastJob[stage.position],
     );
     this.#lastJob[stage.position] = job;
-    this.#order.push(job);
     return job;
   }
 
@@ -485,6 +628,11 @@ export class GraphBuilder {
     const keys = configKeysOf(makers.stage.node.name, configured.algo, configured.perf, this.#lastConfigKeys.get(makers));
     this.#lastConfigKeys.set(makers, keys);
     return keys;
+  }
+
+  /** Stops the hashing thread, if one started (also when the build failed). */
+  close(): void {
+    this.#thread?.close();
   }
 
   #summaries(): NodeSummary[] {
@@ -525,8 +673,11 @@ export class GraphBuilder {
 
   /** The frozen graph and the warnings gathered while building it. */
   finish(): { graph: JobGraph; diagnostics: Diagnostic[] } {
+    this.#settleAll();
+    this.close();
+    if (this.#emptyPlaces > 0) this.#order = this.#order.filter((job) => job !== undefined);
     const graph: JobGraph = Object.freeze({
-      jobs: Object.freeze(this.#order),
+      jobs: Object.freeze(this.#order as JobRecord[]),
       nodes: Object.freeze(this.#summaries()),
       root: this.#options.root,
       workdir: this.#options.workdir,
@@ -545,6 +696,10 @@ export function buildGraph(
   options: BuildOptions,
 ): { graph: JobGraph; diagnostics: Diagnostic[] } {
   const builder = new GraphBuilder(pipeline, router, options);
-  for (const row of rows) builder.addRow(row);
-  return builder.finish();
+  try {
+    for (const row of rows) builder.addRow(row);
+    return builder.finish();
+  } finally {
+    builder.close();
+  }
 }

@@ -81,7 +81,21 @@ function pairsText(entries: DependsEntries): string {
  * one pair.
  */
 export function streamWithEntry(entries: DependsEntries, entry: DependsEntry): string {
+  return appendsEntry(entries, entry) ? `_[_${pairsText(entries)}${entry.pair}_,__]_` : dependsStream(withEntry(entries, entry));
+}
+
+/** Whether `entry` sorts after every one of `entries`: then their stream with it is {@link streamHead} plus {@link streamTail}. */
+export function appendsEntry(entries: DependsEntries, entry: DependsEntry): boolean {
   const last = entries[entries.length - 1];
-  if (last === undefined || last.key >= entry.key) return dependsStream(withEntry(entries, entry));
-  return `_[_${pairsText(entries)}${entry.pair}_,__]_`;
+  return last !== undefined && last.key < entry.key;
+}
+
+/** What the stream of `entries` and an entry appended to them starts with. */
+export function streamHead(entries: DependsEntries): string {
+  return `_[_${pairsText(entries)}`;
+}
+
+/** What the stream of some entries and `entry` appended to them ends with. */
+export function streamTail(entry: DependsEntry): string {
+  return `${entry.pair}_,__]_`;
 }

@@ -15,6 +15,11 @@ const HASH_FORMAT: Readonly<Record<HashProfile, { base: HashBase; length: number
   'geowatch-v2': { base: 16, length: 8 },
 };
 
+/** The digits of a profile's ids: their base and how many are kept. */
+export function hashFormat(profile: HashProfile): { readonly base: HashBase; readonly length: number } {
+  return HASH_FORMAT[profile];
+}
+
 /** `condense_config`: `<type>_<hash>`, the hash cut to the profile's length from its most significant end. */
 export function condense(config: ValueMap, typeName: string, profile: HashProfile): string {
   return condenser(typeName, profile)(config);

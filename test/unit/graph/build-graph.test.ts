@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { ProbeResult } from '../../../src/graph/build-graph.js';
 import type { Job } from '../../../src/graph/job-graph.js';
 import { compileText } from '../../helpers/compile-text.js';
+import type { GraphSettings } from '../../../src/compile.js';
 import { relativeTo } from '../../../src/graph/job.js';
 import { posix } from 'node:path';
 
@@ -334,4 +335,112 @@ describe('relativeTo matches path.posix.relative on normalized absolute paths', 
   for (const [from, to] of cases) {
     test(`${from} → ${to}`, () => assert.equal(relativeTo(from, to), posix.relative(from, to)));
   }
+});
+
+describe('leaf ids hashed on a second thread give the same graph', () => {
+  /** What a target can see of a graph, job by job. */
+  function view(pipeline: string, grid: string, overrides: Partial<GraphSettings>) {
+    const { value: graph, diagnostics } = compileText(pipeline, grid, overrides);
+    assert.ok(graph, JSON.stringify(diagnostics));
+    const jobs = graph.jobs.map((job) => ({
+      node: job.node,
+      id: job.id,
+      dir: job.dir,
+      rows: job.rows,
+      status: job.status,
+      reason: job.reason,
+      redo: job.redo,
+      preds: job.preds,
+      deps: job.deps,
+      command: job.command,
+      config: job.configJson,
+    }));
+    return { jobs, nodes: graph.nodes, rowCount: graph.rowCount, diagnostics: diagnostics.map((d) => [d.code, d.message]) };
+  }
+
+  const BRANCHES = `
+nodes:
+  root:
+    command: node root.js
+    outputs: {out: out.json}
+    params: {seed: 0}
+  audit:
+    command: node audit.js
+    inputs: {src: {from: root.out}}
+    outputs: {report: report.json}
+    params: {level: 1}
+    perf_params: {workers: 1}
+  mid:
+    command: node mid.js
+    inputs: {src: {from: root.out}}
+    outputs: {out: out.json}
+    params: {k: 1}
+  leaf:
+    command: node leaf.js
+    inputs: {src: {from: mid.out}}
+    outputs: {out: out.json}
+    params: {t: 0.5}
+`;
+  const FAN_IN = `
+nodes:
+  z_left:
+    command: node left.js
+    outputs: {out: out.json}
+    params: {a: 1}
+  z_right:
+    command: node right.js
+    outputs: {out: out.json}
+    params: {b: 1}
+  a_join:
+    command: node join.js
+    inputs:
+      left: {from: z_left.out}
+      right: {from: z_right.out}
+    outputs: {out: out.json}
+    params: {c: 1}
+  a_after:
+    command: node after.js
+    inputs: {src: {from: z_left.out}}
+    outputs: {out: out.json}
+    params: {d: 1}
+`;
+  const cases: { name: string; pipeline: string; grid: string; overrides?: Partial<GraphSettings> }[] = [
+    { name: 'the worked example', pipeline: PIPELINE, grid: GRID },
+    {
+      // audit's jobs (a leaf) wait for their digits while mid's (not a leaf) are made: the order stays the rows'.
+      name: 'a leaf before a node with dependents, in one row',
+      pipeline: BRANCHES,
+      grid: 'matrix:\n  root.seed: [1, 2, 3]\n  mid.k: [1, 2]\n  audit.level: [1, 2, 3]\n  leaf.t: [0.1, 0.2, 0.3, 0.4]\n',
+    },
+    {
+      // Rows that differ in a perf param only are one job: pending jobs that turn out to be repeats.
+      name: 'rows that collapse into one job',
+      pipeline: BRANCHES,
+      grid: 'matrix:\n  root.seed: [1, 2]\n  audit.workers: [1, 2, 3]\n  leaf.t: [0.1, 0.2]\n',
+    },
+    {
+      name: 'a fan-in leaf, and a leaf whose name sorts before its upstream node',
+      pipeline: FAN_IN,
+      grid: 'matrix:\n  z_left.a: [1, 2]\n  z_right.b: [1, 2, 3]\n  a_join.c: [1, 2]\n  a_after.d: [5, 6, 7]\n',
+    },
+    {
+      name: 'disabled, redo and skipped leaf jobs',
+      pipeline: BRANCHES,
+      grid: 'matrix:\n  root.seed: [1, 2]\n  leaf.t: [0.1, 0.2]\n  leaf.__enabled__: [0, 1, redo]\n  audit.__enabled__: [1, 0]\n',
+      overrides: { enable: new Map([['mid', false]]) },
+    },
+    { name: 'geowatch-v2 ids', pipeline: BRANCHES, grid: 'matrix:\n  root.seed: [1, 2]\n  leaf.t: [0.1, 0.2, 0.3]\n', overrides: { profile: 'geowatch-v2' } },
+  ];
+  for (const { name, pipeline, grid, overrides = {} } of cases) {
+    test(name, () => {
+      const here = view(pipeline, grid, { ...overrides, offload: { after: Number.POSITIVE_INFINITY } });
+      const offloaded = view(pipeline, grid, { ...overrides, offload: { after: 0, thread: { startMs: 5_000 } } });
+      assert.deepEqual(offloaded, here);
+    });
+  }
+
+  test('the rows that collapse are warned about', () => {
+    const { diagnostics } = view(BRANCHES, 'matrix:\n  root.seed: [1, 2]\n  audit.workers: [1, 2, 3]\n', { offload: { after: 0, thread: { startMs: 5_000 } } });
+    assert.deepEqual(diagnostics.map(([code]) => code), ['W_PERF_COLLAPSE']);
+  });
 });
