@@ -1,4 +1,5 @@
 import type { Job, JobDirPiece } from '../../graph/job-graph.js';
+import type { CommandPiece } from '../../graph/render-command.js';
 import { relativeTo } from '../../graph/job.js';
 import { runnerArgs } from '../shared/runtime.js';
 import { WORD_LINE_BREAK, WORD_NUL, wordTraits } from '../shared/shell-quote.js';
@@ -130,11 +131,15 @@ const UNQUOTABLE_IN_LINE = WORD_LINE_BREAK | WORD_NUL;
 /** How many command pieces a folder's jobs remember; a sweep's distinct values are far fewer. */
 const REMEMBERED_PIECES = 1 << 14;
 
-/** Quoted, root-shortened bodies of command pieces, for the jobs whose dirs are in one folder. */
+/** Quoted, root-shortened bodies of command pieces, for the jobs of one node (their dirs are in one folder). */
 interface FolderPieces {
+  readonly node: string;
   /** The folder, with its trailing slash. */
   readonly folder: string;
   readonly bodies: Map<string, string>;
+  /** The last job's pieces, and per piece its body when another job may use it too (not one naming its dir). */
+  lastPieces: readonly CommandPiece[];
+  readonly lastBodies: (string | undefined)[];
 }
 
 /** The two `--link` words a job gets per predecessor, less what names the job itself. */
@@ -192,7 +197,7 @@ export class RecipeWriter {
   /** The node of the last job whose id {@link #isPlainId} checked, and the answer. */
   #lastIdNode: string | undefined;
   #lastIdPlain = false;
-  /** Job dir folder → the quoted bodies of command pieces that name no job dir in it. */
+  /** Node → the quoted bodies of command pieces that name no job dir in its folder. */
   readonly #folderPieces = new Map<string, FolderPieces>();
   #lastFolder: FolderPieces | undefined;
   /** Node name → its output names, sorted. */
@@ -215,12 +220,12 @@ export class RecipeWriter {
    * The rule's target is the job's marker, `<dir>/.gwc-done`, so `$(@D)` is its dir.
    */
   #covers(job: Job): boolean {
-    return (
-      !this.#workdirHasLineBreak &&
-      // The workdir is written through $(@D) when it lies in the job dir.
-      !this.#graph.workdir.startsWith(job.dir) &&
-      job.dir.startsWith(this.#root.rootSlash)
-    );
+    if (this.#workdirHasLineBreak) return false;
+    const folder = this.#piecesOf(job).folder;
+    // A node's job dirs are its folder plus an id: under the root when the folder is, and
+    // holding the workdir (then written through $(@D)) only when the folder holds it.
+    if (!this.#graph.workdir.startsWith(folder)) return folder.startsWith(this.#root.rootSlash);
+    return !this.#graph.workdir.startsWith(job.dir) && job.dir.startsWith(this.#root.rootSlash);
   }
 
   /** The recipe line of a job, in the rule whose target is its done marker. */
@@ -283,13 +288,24 @@ export class RecipeWriter {
       const traits = wordTraits(command);
       return traits & UNQUOTABLE_IN_LINE ? undefined : this.#shortenPaths(recipeWordWithTraits(command, traits), job.dir);
     }
-    const remembered = this.#piecesOfFolder(job.dir);
+    const remembered = this.#piecesOf(job);
+    // Consecutive jobs of a node share most pieces (the same strings): their bodies are taken from the last job's.
+    const { lastPieces, lastBodies } = remembered;
     let body = '';
-    for (const piece of pieces) {
-      const text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job.dir) : this.#dirPieceBody(piece);
-      if (text === undefined) return undefined;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i] as CommandPiece;
+      let text = lastPieces[i] === piece ? lastBodies[i] : undefined;
+      if (text === undefined) {
+        text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job.dir) : this.#dirPieceBody(piece);
+        if (text === undefined) {
+          remembered.lastPieces = [];
+          return undefined;
+        }
+        lastBodies[i] = typeof piece === 'string' && !remembered.bodies.has(piece) ? undefined : text;
+      }
       body += text;
     }
+    remembered.lastPieces = pieces;
     return `'${body}'`;
   }
 
@@ -317,13 +333,15 @@ export class RecipeWriter {
     return this.#dirPieceBodies.get(piece);
   }
 
-  /** The remembered piece bodies for jobs whose dirs are in the folder of `dir` (jobs come in runs of one folder). */
-  #piecesOfFolder(dir: string): FolderPieces {
+  /** The remembered piece bodies for a job's node, whose job dirs are in one folder (jobs come in runs of one node). */
+  #piecesOf(job: Job): FolderPieces {
     const last = this.#lastFolder;
-    if (last !== undefined && dir.startsWith(last.folder) && dir.indexOf('/', last.folder.length) === -1) return last;
-    const folder = dir.slice(0, dir.lastIndexOf('/') + 1);
-    let pieces = this.#folderPieces.get(folder);
-    if (pieces === undefined) this.#folderPieces.set(folder, (pieces = { folder, bodies: new Map() }));
+    if (last !== undefined && last.node === job.node) return last;
+    let pieces = this.#folderPieces.get(job.node);
+    if (pieces === undefined) {
+      const folder = job.dir.slice(0, job.dir.lastIndexOf('/') + 1);
+      this.#folderPieces.set(job.node, (pieces = { node: job.node, folder, bodies: new Map(), lastPieces: [], lastBodies: [] }));
+    }
     this.#lastFolder = pieces;
     return pieces;
   }
