@@ -13,8 +13,8 @@ import {
   type DependsEntries,
   type DependsEntry,
 } from '../hash/depends-stream.js';
-import { RING_SLOTS } from '../hash/digits-channel.js';
-import { DigitsThread, type DigitsThreadOptions } from '../hash/digits-thread.js';
+import { FIRST_OF_ITS_DIGITS, RING_SLOTS } from '../hash/digits-channel.js';
+import { DigitsThread, PLACE_UNKNOWN, type DigitsThreadOptions } from '../hash/digits-thread.js';
 import { hashFormat, nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from '../hash/ids.js';
 import { ScalarConfigMemo } from '../hash/scalar-memo.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
@@ -507,10 +507,11 @@ export class GraphBuilder {
       job = this.#settle(makers, configured, preds, own.value, rowIndex, makers.processDigits(stream));
     } else {
       if (thread.full) this.#settleOldest(thread);
+      const place = this.#order.length;
       // The upstream job's entries and the own entry go over as two pieces: each crosses once.
-      if (only && appendsEntry(only.depends, own)) thread.push(only.depends, own);
-      else thread.pushText(only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries));
-      job = new PendingJob(makers, configured, preds, own.value, rowIndex, this.#order.length);
+      if (only && appendsEntry(only.depends, own)) thread.push(only.depends, own, position, place);
+      else thread.pushText(only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries), position, place);
+      job = new PendingJob(makers, configured, preds, own.value, rowIndex, place);
       // Its place in the order is kept: jobs made before it settles go after it.
       this.#order.push(undefined);
       this.#pending[(this.#pendingHead + this.#pendingCount++) % RING_SLOTS] = job;
@@ -538,29 +539,97 @@ export class GraphBuilder {
     return job;
   }
 
-  /** Leaf jobs handed to the hashing thread: a ring as long as the thread's, oldest at {@link #pendingHead}. */
+  /**
+   * What went to the hashing thread, oldest at {@link #pendingHead}: a ring as long as the
+   * thread's. A leaf job, or (undefined) a job made before, whose digits the thread records.
+   */
   readonly #pending = new Array<PendingJob | undefined>(RING_SLOTS);
   #pendingHead = 0;
   #pendingCount = 0;
   /** Leaf jobs hashed on this thread so far, until the hashing thread starts. */
   #leafJobsHashed = 0;
   #thread: DigitsThread<StreamPiece> | undefined;
+  /** Where the job order stood when leaf jobs started going to the thread (-1: not yet). */
+  #handedOverAt = -1;
+  /** Whether the node tables hold every leaf job again, after the thread stopped answering. */
+  #tablesComplete = true;
 
-  /** The hashing thread, started once enough leaf jobs showed this is a large sweep. */
+  /**
+   * The hashing thread, once it answers: started when enough leaf jobs showed this is a
+   * large sweep, and told then of the leaf jobs made so far. From then on it tells which
+   * leaf jobs repeat one (the node tables keep the others' jobs only).
+   */
   #digitsThread(): DigitsThread<StreamPiece> | undefined {
-    if (this.#thread !== undefined) return this.#thread;
-    const offload = this.#options.offload;
-    if (++this.#leafJobsHashed <= (offload?.after ?? OFFLOAD_AFTER)) return undefined;
-    this.#thread = new DigitsThread(hashFormat(this.#options.profile), pieceText, (this.#makers[0] as NodeMakers).processDigits, offload?.thread);
-    return this.#thread;
+    const thread = this.#thread;
+    if (thread === undefined) {
+      const offload = this.#options.offload;
+      if (++this.#leafJobsHashed > (offload?.after ?? OFFLOAD_AFTER)) {
+        this.#thread = new DigitsThread(hashFormat(this.#options.profile), pieceText, (this.#makers[0] as NodeMakers).processDigits, offload?.thread);
+      }
+      return undefined;
+    }
+    if (this.#handedOverAt >= 0) return thread;
+    if (!thread.sending) return undefined;
+    this.#handedOverAt = this.#order.length;
+    this.#order.forEach((job, place) => {
+      const position = job === undefined ? -1 : (this.#position.get(job.node) as number);
+      if (job === undefined || !this.#isLeaf[position]) return;
+      if (thread.full) this.#settleOldest(thread);
+      thread.pushDigits(job.dir.slice(this.#digitsStart(position)), position, place);
+      this.#pendingCount += 1;
+    });
+    return thread;
+  }
+
+  /** Where the digits start in the dirs of a node's jobs. */
+  #digitsStart(position: number): number {
+    const makers = this.#makers[position] as NodeMakers;
+    return makers.dirPrefix.length + makers.processPrefix.length;
   }
 
   #settleOldest(thread: DigitsThread<StreamPiece>): void {
-    const pending = this.#pending[this.#pendingHead] as PendingJob;
+    const pending = this.#pending[this.#pendingHead];
     this.#pending[this.#pendingHead] = undefined;
     this.#pendingHead = (this.#pendingHead + 1) % RING_SLOTS;
     this.#pendingCount -= 1;
-    pending.resolve(this.#settle(pending.makers, pending.configured, pending.preds, pending.algoId, pending.row, thread.take(), pending.orderAt));
+    const digits = thread.take();
+    if (pending !== undefined) pending.resolve(this.#settlePending(pending, digits, thread.firstPlace));
+  }
+
+  /** The job of a leaf job whose digits came back, with the place of the first job that has them. */
+  #settlePending(pending: PendingJob, digits: string, firstPlace: number): JobRecord {
+    const { makers, configured, row, orderAt } = pending;
+    if (firstPlace === PLACE_UNKNOWN) {
+      // The thread stopped answering: the node tables answer again, once they hold every leaf job.
+      this.#completeTables();
+      return this.#settle(makers, configured, pending.preds, pending.algoId, row, digits, orderAt);
+    }
+    if (firstPlace === FIRST_OF_ITS_DIGITS) {
+      const job = this.#createJob(makers, configured, pending.preds, digits, pending.algoId, row);
+      this.#order[orderAt] = job;
+      this.#tablesComplete = false;
+      return job;
+    }
+    const job = this.#order[firstPlace] as JobRecord;
+    job.addRow(row);
+    this.#notePerfCollapse(this.#stats[makers.stage.position] as NodeStats, job, configured);
+    this.#emptyPlaces += 1;
+    return job;
+  }
+
+  /** Puts the leaf jobs the thread answered for into their node tables. */
+  #completeTables(): void {
+    if (this.#tablesComplete) return;
+    this.#tablesComplete = true;
+    for (let place = this.#handedOverAt; place < this.#order.length; place++) {
+      const job = this.#order[place];
+      const position = job === undefined ? -1 : (this.#position.get(job.node) as number);
+      if (job === undefined || !this.#isLeaf[position]) continue;
+      const digits = job.dir.slice(this.#digitsStart(position));
+      const makers = this.#makers[position] as NodeMakers;
+      const key = digitsKey(digits);
+      if (makers.jobs.get(key, digits) === undefined) makers.jobs.add(key, job);
+    }
   }
 
   #settleAll(): void {

@@ -12,12 +12,18 @@
  * two hundred bytes per job from one core to the other would cost about what hashing
  * them does.
  *
+ * The hasher also tells whether a job's digits were seen before in its node, and where
+ * the first job with them stands in the graph's job order: looking a million random
+ * digits up in a table is a cache miss each, which this way the other core takes.
+ *
  * Everything is in `SharedArrayBuffer`s, first in, first out:
- * - the job ring: per job, its head and tail numbers and how far the definitions
- *   must be read before it;
+ * - the job ring: per job, its head and tail numbers, how far the definitions must be
+ *   read before it, its node and its place in the job order;
  * - the definitions log, a byte ring of records `number, length, text`: a later record
  *   of a number replaces the earlier one, for the jobs after it;
- * - the digits ring: what the hasher answers, in the job's slot;
+ * - the digits ring: what the hasher answers in the job's slot, its digits and the place
+ *   of the first job with them (or {@link FIRST_OF_ITS_DIGITS}); a job whose digits the
+ *   builder worked out itself comes with them there, to be looked up only;
  * - the control cells: jobs submitted, jobs done, and who sleeps.
  * Waking a sleeping thread is a system call, so the builder publishes jobs in batches,
  * and the hasher wakes the builder only when it says it waits.
@@ -25,18 +31,33 @@
 
 /** Slots in the job ring: how far the builder may run ahead of the digits it has taken. */
 export const RING_SLOTS = 1024;
-/** Int32 cells per job slot: head, tail, definitions end. */
-export const JOB_CELLS = 4;
+/** Int32 cells per job slot: head, tail, definitions end, node, place in the job order. */
+export const JOB_CELLS = 8;
+export const HEAD = 0;
+export const TAIL = 1;
+export const DEFINITIONS_END = 2;
+export const NODE = 3;
+export const PLACE = 4;
 /** Bytes of the definitions log. */
 export const DEFINITION_BYTES = 1 << 20;
 /** The longest piece sent; a job with a longer one is hashed by the builder itself. */
 export const MAX_PIECE_BYTES = 1 << 16;
 /** Piece numbers: a number is given again (its text replaced) once all are in use. */
 export const PIECE_NUMBERS = 1 << 14;
-/** Bytes of digits a slot gets back (ids have 8 or 12). */
-export const DIGIT_BYTES = 16;
+/**
+ * Bytes of a slot of the digits ring: the digits, padded with zero bytes (ids have 8 or
+ * 12; a digest that is a small number has fewer), then two Int32s: the place of the
+ * first job with them, and their length.
+ */
+export const DIGIT_BYTES = 24;
+/** The most digits a slot holds. */
+export const MAX_DIGITS = 16;
+export const FIRST_AT = 16;
+export const LENGTH_AT = 20;
+/** The place the hasher answers for a job whose digits its node had not had. */
+export const FIRST_OF_ITS_DIGITS = -1;
 
-/** A head number for a job the builder answered itself. */
+/** A head number for a job whose digits the builder gives (in its digits slot). */
 export const ANSWERED = -1;
 /** A tail number for a job whose head is its whole stream. */
 export const NO_TAIL = -1;
@@ -118,13 +139,118 @@ class PieceTable {
   }
 }
 
+/**
+ * The digits seen in one node, and the place of the first job with each: open
+ * addressing over a key hashed from the digits, the digits kept to tell keys apart.
+ */
+class DigitsSet {
+  /** Per slot: entry + 1 (0 = empty) and the key. */
+  #slots = new Int32Array(1 << 12);
+  #places = new Int32Array(1 << 10);
+  #digits = Buffer.alloc(MAX_DIGITS << 10);
+  #size = 0;
+
+  /** The place of the first job with the (padded) digits at `at` in `bytes`; records `place` for them when new. */
+  firstPlace(bytes: Buffer, at: number, place: number): number {
+    const width = MAX_DIGITS;
+    let key = 0x811c9dc5;
+    for (let i = 0; i < width; i++) key = Math.imul(key ^ (bytes[at + i] as number), 0x01000193);
+    key |= 0;
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
+    let slot = key & mask;
+    for (; ; slot = (slot + 1) & mask) {
+      const entry = slots[2 * slot] as number;
+      if (entry === 0) break;
+      if (slots[2 * slot + 1] === key && bytes.compare(this.#digits, (entry - 1) * width, entry * width, at, at + width) === 0) {
+        return this.#places[entry - 1] as number;
+      }
+    }
+    this.#add(slot, key, bytes, at, place);
+    return FIRST_OF_ITS_DIGITS;
+  }
+
+  #add(slot: number, key: number, bytes: Buffer, at: number, place: number): void {
+    const entry = this.#size++;
+    if (entry === this.#places.length) {
+      const places = new Int32Array(2 * entry);
+      places.set(this.#places);
+      this.#places = places;
+      const digits = Buffer.alloc(2 * this.#digits.length);
+      this.#digits.copy(digits);
+      this.#digits = digits;
+    }
+    this.#places[entry] = place;
+    bytes.copy(this.#digits, entry * MAX_DIGITS, at, at + MAX_DIGITS);
+    this.#slots[2 * slot] = entry + 1;
+    this.#slots[2 * slot + 1] = key;
+    if (4 * this.#size > this.#slots.length) this.#grow();
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    const slots = new Int32Array(2 * old.length);
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      let slot = (old[i + 1] as number) & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[i] as number;
+      slots[2 * slot + 1] = old[i + 1] as number;
+    }
+    this.#slots = slots;
+  }
+}
+
+/**
+ * A job's stream from its pieces: the head alone, or head and tail copied into one
+ * buffer. Consecutive jobs mostly share their head (jobs under one upstream job), so
+ * the head stays in the buffer and only the tail is copied.
+ */
+class StreamJoiner {
+  readonly #pieces: PieceTable;
+  #scratch = new Uint8Array(2 * MAX_PIECE_BYTES);
+  /** The head in the buffer (a piece's bytes are replaced, not changed, when its number is given again). */
+  #head: Uint8Array | undefined;
+
+  constructor(pieces: PieceTable) {
+    this.#pieces = pieces;
+  }
+
+  of(head: number, tail: number): Uint8Array {
+    const headBytes = this.#pieces.get(head);
+    if (tail === NO_TAIL) return headBytes;
+    const tailBytes = this.#pieces.get(tail);
+    const length = headBytes.length + tailBytes.length;
+    if (length > this.#scratch.length) {
+      this.#scratch = new Uint8Array(length);
+      this.#head = undefined;
+    }
+    if (this.#head !== headBytes) {
+      this.#scratch.set(headBytes, 0);
+      this.#head = headBytes;
+    }
+    this.#scratch.set(tailBytes, headBytes.length);
+    return this.#scratch.subarray(0, length);
+  }
+}
+
+/** Writes digits into their slot, padded, with their length. */
+export function writeDigits(ring: Buffer, slot: number, digits: string): void {
+  const at = slot * DIGIT_BYTES;
+  ring.fill(0, at, at + MAX_DIGITS);
+  ring.write(digits, at, MAX_DIGITS, 'latin1');
+  ring.writeInt32LE(digits.length, at + LENGTH_AT);
+}
+
 /** The hashing thread's loop: answers jobs in order until told to stop. */
 export function serveDigits(buffers: ChannelBuffers, digitsOf: (stream: Uint8Array) => string): void {
   const control = new Int32Array(buffers.control);
   const jobs = new Int32Array(buffers.jobs);
   const digits = Buffer.from(buffers.digits);
   const pieces = new PieceTable(buffers.definitions);
-  let scratch = Buffer.alloc(2 * MAX_PIECE_BYTES);
+  const seen: DigitsSet[] = [];
+  const streams = new StreamJoiner(pieces);
   let done = 0;
   try {
     Atomics.store(control, READY, 1);
@@ -145,21 +271,12 @@ export function serveDigits(buffers: ChannelBuffers, digitsOf: (stream: Uint8Arr
       for (; done < submitted; done++) {
         const slot = done % RING_SLOTS;
         const cell = slot * JOB_CELLS;
-        pieces.readTo(jobs[cell + 2] as number);
-        const head = jobs[cell] as number;
-        if (head === ANSWERED) continue;
-        const tail = jobs[cell + 1] as number;
-        const headBytes = pieces.get(head);
-        let stream: Uint8Array = headBytes;
-        if (tail !== NO_TAIL) {
-          const tailBytes = pieces.get(tail);
-          const length = headBytes.length + tailBytes.length;
-          if (length > scratch.length) scratch = Buffer.alloc(length);
-          headBytes.copy(scratch, 0);
-          tailBytes.copy(scratch, headBytes.length);
-          stream = scratch.subarray(0, length);
-        }
-        digits.write(digitsOf(stream), slot * DIGIT_BYTES, DIGIT_BYTES, 'latin1');
+        pieces.readTo(jobs[cell + DEFINITIONS_END] as number);
+        const head = jobs[cell + HEAD] as number;
+        if (head !== ANSWERED) writeDigits(digits, slot, digitsOf(streams.of(head, jobs[cell + TAIL] as number)));
+        const node = jobs[cell + NODE] as number;
+        const set = (seen[node] ??= new DigitsSet());
+        digits.writeInt32LE(set.firstPlace(digits, slot * DIGIT_BYTES, jobs[cell + PLACE] as number), slot * DIGIT_BYTES + FIRST_AT);
         // Progress shows every so often, not only at the end of what was submitted.
         if ((done + 1) % PROGRESS_EVERY === 0) publishDone(control, pieces, done + 1);
       }

@@ -3,6 +3,14 @@ import type { HashBase } from './base-convert.js';
 import {
   ANSWERED,
   BUILDER_WAITS,
+  DEFINITIONS_END,
+  FIRST_AT,
+  HEAD,
+  LENGTH_AT,
+  NODE,
+  PLACE,
+  TAIL,
+  writeDigits,
   DEFINITIONS_READ,
   DEFINITION_BYTES,
   DIGIT_BYTES,
@@ -45,19 +53,24 @@ export interface DigitsThreadOptions {
 }
 
 /** Node's own fast paths, which the typings leave out. */
-interface LatinBuffer {
+interface LatinBuffer extends Buffer {
   latin1Write(text: string, offset: number, length: number): number;
   latin1Slice(start: number, end: number): string;
 }
 
+/** {@link DigitsThread.firstPlace} when the hasher stopped answering: the builder looks the digits up itself. */
+export const PLACE_UNKNOWN = -2;
+
 /**
  * The builder's end of the digits channel (see `digits-channel.ts`): jobs in, digits
- * out, in order. A job is a head and a tail piece, hashed as `textOf(head) + textOf(tail)`;
- * pieces are any objects, told apart by identity, whose text never changes.
+ * out, in order, each with the place of the first job of its node with those digits. A
+ * job is a head and a tail piece, hashed as `textOf(head) + textOf(tail)`; pieces are any
+ * objects, told apart by identity, whose text never changes.
  *
- * `digitsOf` hashes a stream on this thread: until the hasher is ready, for pieces too
- * long to send, and for every job once the hasher stopped answering (it failed to start
- * or died), so a broken thread costs time, never a wrong or missing id.
+ * Jobs are handed over only once the hasher is {@link sending}. `digitsOf` hashes a
+ * stream on this thread: for pieces too long to send (the hasher still looks their
+ * digits up), and for every job once the hasher stopped answering (it died or stalled),
+ * so a broken thread costs time, never a wrong or missing id.
  */
 export class DigitsThread<Piece extends object> {
   readonly #control: Int32Array;
@@ -65,7 +78,6 @@ export class DigitsThread<Piece extends object> {
   readonly #log: LatinBuffer;
   readonly #logCells: Int32Array;
   readonly #digits: LatinBuffer;
-  readonly #length: number;
   readonly #textOf: (piece: Piece) => string;
   readonly #digitsOf: (stream: string) => string;
   readonly #worker: Worker | undefined;
@@ -89,6 +101,7 @@ export class DigitsThread<Piece extends object> {
   #ready = false;
   #alone = false;
   #closed = false;
+  #firstPlace = PLACE_UNKNOWN;
   readonly #giveUpMs: number;
 
   /** Ids of `format`; `digitsOf` must give what the hasher gives (`digits-worker.ts`). */
@@ -105,7 +118,6 @@ export class DigitsThread<Piece extends object> {
     this.#log = Buffer.from(buffers.definitions) as unknown as LatinBuffer;
     this.#logCells = new Int32Array(buffers.definitions);
     this.#digits = Buffer.from(buffers.digits) as unknown as LatinBuffer;
-    this.#length = length;
     this.#textOf = textOf;
     this.#digitsOf = digitsOf;
     this.#giveUpMs = options.giveUpMs ?? GIVE_UP_MS;
@@ -135,58 +147,60 @@ export class DigitsThread<Piece extends object> {
     return this.pending === RING_SLOTS;
   }
 
-  /** Hands a job over (the ring must not be {@link full}). */
-  push(head: Piece, tail: Piece): void {
-    const slot = this.#submitted % RING_SLOTS;
-    this.#heads[slot] = head;
-    this.#tails[slot] = tail;
-    const cell = slot * JOB_CELLS;
+  /**
+   * Hands a job over (the ring must not be {@link full}): job number `place` in the
+   * builder's order, of its node number `node`.
+   */
+  push(head: Piece, tail: Piece, node: number, place: number): void {
+    const slot = this.#slotFor(head, tail, node, place);
     const headNumber = this.#sending() ? this.#numberOf(head, -1) : -1;
     const tailNumber = headNumber < 0 ? -1 : this.#numberOf(tail, headNumber);
     if (tailNumber < 0) this.#answerHere(slot, this.#textOf(head) + this.#textOf(tail));
-    else {
-      this.#jobs[cell] = headNumber;
-      this.#jobs[cell + 1] = tailNumber;
-      this.#jobs[cell + 2] = this.#written;
-    }
-    this.#submitted += 1;
-    if (this.#submitted - this.#published >= BATCH) this.#publish();
+    else this.#send(slot, headNumber, tailNumber);
   }
 
   /** Hands over a job whose stream is one text of its own. */
-  pushText(stream: string): void {
-    const slot = this.#submitted % RING_SLOTS;
-    this.#heads[slot] = stream;
-    this.#tails[slot] = undefined;
+  pushText(stream: string, node: number, place: number): void {
+    const slot = this.#slotFor(stream, undefined, node, place);
     const number = this.#sending() ? this.#define(undefined, stream, -1) : -1;
     if (number < 0) this.#answerHere(slot, stream);
-    else {
-      const cell = slot * JOB_CELLS;
-      this.#jobs[cell] = number;
-      this.#jobs[cell + 1] = NO_TAIL;
-      this.#jobs[cell + 2] = this.#written;
-    }
-    this.#submitted += 1;
-    if (this.#submitted - this.#published >= BATCH) this.#publish();
+    else this.#send(slot, number, NO_TAIL);
   }
 
-  /** The digits of the oldest job not taken yet, waiting for them if need be. */
+  /** Hands over a job whose digits are known (made before the hasher started): for the hasher's record of its node's digits. */
+  pushDigits(digits: string, node: number, place: number): void {
+    const slot = this.#slotFor(undefined, undefined, node, place);
+    this.#answered[slot] = digits;
+    this.#tellDigits(slot, digits);
+  }
+
+  /** The digits of the oldest job not taken yet, waiting for them if need be; then see {@link firstPlace}. */
   take(): string {
     const slot = this.#taken % RING_SLOTS;
-    const answered = this.#answered[slot];
-    if (answered !== undefined) {
-      this.#answered[slot] = undefined;
-      this.#taken += 1;
-      return answered;
-    }
     if (!this.#alone && this.#done <= this.#taken) {
       this.#done = Atomics.load(this.#control, DONE);
       if (this.#done <= this.#taken) this.#waitUntil(() => this.#done > this.#taken);
     }
     this.#taken += 1;
-    // The hasher stopped answering while we waited: the jobs still in the ring are ours.
-    if (this.#alone) return this.#digitsOf(this.#streamOf(slot));
-    return this.#digits.latin1Slice(slot * DIGIT_BYTES, slot * DIGIT_BYTES + this.#length);
+    const answered = this.#answered[slot];
+    this.#answered[slot] = undefined;
+    const at = slot * DIGIT_BYTES;
+    if (this.#alone) {
+      this.#firstPlace = PLACE_UNKNOWN;
+      // The hasher stopped answering: the jobs still in the ring are ours.
+      return answered ?? this.#digitsOf(this.#streamOf(slot));
+    }
+    this.#firstPlace = this.#digits.readInt32LE(at + FIRST_AT);
+    return answered ?? this.#digits.latin1Slice(at, at + this.#digits.readInt32LE(at + LENGTH_AT));
+  }
+
+  /**
+   * Where the first job of the node with the digits {@link take} gave stands in the
+   * builder's order (itself when they are new: `FIRST_OF_ITS_DIGITS`), or
+   * {@link PLACE_UNKNOWN} when the hasher stopped answering.
+   */
+  get firstPlace(): number {
+    return this.#firstPlace;
   }
 
   /** Whether the hasher stopped answering and this thread hashes every job. */
@@ -203,7 +217,7 @@ export class DigitsThread<Piece extends object> {
     void this.#worker?.terminate();
   }
 
-  /** Whether jobs go to the hasher: once it is ready (until then, and once it stopped, they are hashed here). */
+  /** Whether jobs go to the hasher: once it is ready, until it stopped answering. */
   #sending(): boolean {
     if (this.#ready) return true;
     if (this.#alone) return false;
@@ -211,10 +225,36 @@ export class DigitsThread<Piece extends object> {
     return this.#ready;
   }
 
+  /** The next slot, given the job's pieces (kept in case the hasher stops), node and place. */
+  #slotFor(head: Piece | string | undefined, tail: Piece | undefined, node: number, place: number): number {
+    const slot = this.#submitted % RING_SLOTS;
+    this.#heads[slot] = head;
+    this.#tails[slot] = tail;
+    const cell = slot * JOB_CELLS;
+    this.#jobs[cell + NODE] = node;
+    this.#jobs[cell + PLACE] = place;
+    this.#submitted += 1;
+    return slot;
+  }
+
+  #send(slot: number, head: number, tail: number): void {
+    const cell = slot * JOB_CELLS;
+    this.#jobs[cell + HEAD] = head;
+    this.#jobs[cell + TAIL] = tail;
+    this.#jobs[cell + DEFINITIONS_END] = this.#written;
+    if (this.#submitted - this.#published >= BATCH) this.#publish();
+  }
+
+  /** Hashes a job here; the hasher still records its digits. */
   #answerHere(slot: number, stream: string): void {
-    this.#answered[slot] = this.#digitsOf(stream);
-    this.#jobs[slot * JOB_CELLS] = ANSWERED;
-    this.#jobs[slot * JOB_CELLS + 2] = this.#written;
+    const digits = this.#digitsOf(stream);
+    this.#answered[slot] = digits;
+    this.#tellDigits(slot, digits);
+  }
+
+  #tellDigits(slot: number, digits: string): void {
+    if (!this.#alone) writeDigits(this.#digits, slot, digits);
+    this.#send(slot, ANSWERED, NO_TAIL);
   }
 
   #streamOf(slot: number): string {
@@ -222,6 +262,7 @@ export class DigitsThread<Piece extends object> {
     const tail = this.#tails[slot];
     return (typeof head === 'string' ? head : this.#textOf(head)) + (tail === undefined ? '' : this.#textOf(tail));
   }
+
 
   /** The number of a piece, defined now if it has none; -1 when it is too long to send. `keep`: a number not to give away. */
   #numberOf(piece: Piece, keep: number): number {

@@ -439,6 +439,15 @@ nodes:
     });
   }
 
+  test('a thread that stops answering part-way: the builder finishes alone, the graph the same', () => {
+    const leafValues = Array.from({ length: 500 }, (_, i) => i / 1000).join(', ');
+    const grid = `matrix:\n  root.seed: [1, 2, 3]\n  mid.k: [1, 2]\n  audit.workers: [1, 2]\n  leaf.t: [${leafValues}]\n`;
+    const here = view(BRANCHES, grid, { offload: { after: Number.POSITIVE_INFINITY } });
+    const workerUrl = new URL('../hash/fixtures/stalling-digits-worker.js', import.meta.url);
+    const offloaded = view(BRANCHES, grid, { offload: { after: 0, thread: { startMs: 5_000, workerUrl, giveUpMs: 200 } } });
+    assert.deepEqual(offloaded, here);
+  });
+
   test('the rows that collapse are warned about', () => {
     const { diagnostics } = view(BRANCHES, 'matrix:\n  root.seed: [1, 2]\n  audit.workers: [1, 2, 3]\n', { offload: { after: 0, thread: { startMs: 5_000 } } });
     assert.deepEqual(diagnostics.map(([code]) => code), ['W_PERF_COLLAPSE']);

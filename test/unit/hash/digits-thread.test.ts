@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { convertHexBasePrefix, type HashBase } from '../../../src/hash/base-convert.js';
 import { MAX_PIECE_BYTES, PIECE_NUMBERS, RING_SLOTS } from '../../../src/hash/digits-channel.js';
-import { DigitsThread, type DigitsThreadOptions } from '../../../src/hash/digits-thread.js';
+import { DigitsThread, PLACE_UNKNOWN, type DigitsThreadOptions } from '../../../src/hash/digits-thread.js';
 import { sha512Hex } from '../../../src/hash/ubelt-hash.js';
 
 /** A piece: any object; its text is what the thread hashes. */
@@ -10,8 +10,8 @@ interface Piece {
   readonly text: string;
 }
 
-/** A job: two pieces, or one text of its own. */
-type TestJob = { readonly head: Piece; readonly tail: Piece } | { readonly text: string };
+/** A job: two pieces, one text of its own, or digits known already; and its node. */
+type TestJob = ({ readonly head: Piece; readonly tail: Piece } | { readonly text: string } | { readonly known: string }) & { readonly node?: number };
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -27,12 +27,14 @@ function pieces(count: number, length: (i: number) => number, tag: string): Piec
 }
 
 function streamOf(job: TestJob): string {
+  if ('known' in job) throw new Error('known digits have no stream');
   return 'text' in job ? job.text : job.head.text + job.tail.text;
 }
 
 /**
  * Pushes every job, taking digits whenever the ring is full and at the end, as the
- * builder does; returns the digits in order and how many jobs this thread hashed itself.
+ * builder does; returns the digits and first places in order, and how many jobs this
+ * thread hashed itself.
  */
 function run(jobs: readonly TestJob[], format: { base: HashBase; length: number }, options: DigitsThreadOptions = {}) {
   let hashedHere = 0;
@@ -43,21 +45,40 @@ function run(jobs: readonly TestJob[], format: { base: HashBase; length: number 
   const thread = new DigitsThread<Piece>(format, (piece) => piece.text, digitsOf, { startMs: 5_000, ...options });
   const sending = thread.sending;
   const got: string[] = [];
+  const firsts: number[] = [];
+  const take = (): void => {
+    got.push(thread.take());
+    firsts.push(thread.firstPlace);
+  };
   try {
-    for (const job of jobs) {
-      if (thread.full) got.push(thread.take());
-      if ('text' in job) thread.pushText(job.text);
-      else thread.push(job.head, job.tail);
-    }
-    while (thread.pending > 0) got.push(thread.take());
+    jobs.forEach((job, place) => {
+      if (thread.full) take();
+      const node = job.node ?? 0;
+      if ('known' in job) thread.pushDigits(job.known, node, place);
+      else if ('text' in job) thread.pushText(job.text, node, place);
+      else thread.push(job.head, job.tail, node, place);
+    });
+    while (thread.pending > 0) take();
   } finally {
     thread.close();
   }
-  return { got, hashedHere, sending, alone: thread.alone };
+  return { got, firsts, hashedHere, sending, alone: thread.alone };
 }
 
 function expected(jobs: readonly TestJob[], format: { base: HashBase; length: number }): string[] {
-  return jobs.map((job) => convertHexBasePrefix(sha512Hex(streamOf(job)), format.base, format.length));
+  return jobs.map((job) => ('known' in job ? job.known : convertHexBasePrefix(sha512Hex(streamOf(job)), format.base, format.length)));
+}
+
+/** Per job, the place of the first job of its node with its digits, or -1 for the first. */
+function expectedFirsts(jobs: readonly TestJob[], digits: readonly string[]): number[] {
+  const first = new Map<string, number>();
+  return digits.map((d, place) => {
+    const key = `${jobs[place]?.node ?? 0} ${d}`;
+    const seen = first.get(key);
+    if (seen !== undefined) return seen;
+    first.set(key, place);
+    return -1;
+  });
 }
 
 /** Jobs of a sweep: upstream heads, own tails; some jobs with a text of their own. */
@@ -76,6 +97,7 @@ describe('the hashing thread answers every job in order, as this thread would', 
   const heads = pieces(40, (i) => 150 + i, 'head');
   const tails = pieces(300, (i) => 40 + (i % 7), 'tail');
   const cases: { name: string; jobs: TestJob[]; format: { base: HashBase; length: number } }[] = [
+    // Some jobs of a sweep repeat others (the same head and tail).
     { name: 'a sweep, kwdagger ids', jobs: sweep(6 * RING_SLOTS, heads, tails, 1), format: KWDAGGER },
     { name: 'a sweep, geowatch-v2 ids', jobs: sweep(3 * RING_SLOTS, heads, tails, 2), format: V2 },
     {
@@ -91,6 +113,16 @@ describe('the hashing thread answers every job in order, as this thread would', 
       format: KWDAGGER,
     },
     {
+      // Digits known before the hasher started are recorded: later jobs with them repeat them.
+      name: 'known digits, and jobs of several nodes',
+      jobs: (() => {
+        const sweepJobs = sweep(2 * RING_SLOTS, heads, tails, 6).map((job, i) => ({ ...job, node: i % 3 }));
+        const known = expected(sweepJobs.slice(0, 300), KWDAGGER).map((digits, i) => ({ known: digits, node: i % 3 }));
+        return [...known, ...sweepJobs];
+      })(),
+      format: KWDAGGER,
+    },
+    {
       name: 'pieces too long to send are hashed here',
       jobs: [
         ...sweep(RING_SLOTS, heads, tails, 3),
@@ -103,10 +135,12 @@ describe('the hashing thread answers every job in order, as this thread would', 
   ];
   for (const { name, jobs, format } of cases) {
     test(name, () => {
-      const { got, hashedHere, sending, alone } = run(jobs, format);
+      const { got, firsts, hashedHere, sending, alone } = run(jobs, format);
       assert.ok(sending, 'the hasher started');
       assert.equal(alone, false);
-      assert.deepEqual(got, expected(jobs, format));
+      const digits = expected(jobs, format);
+      assert.deepEqual(got, digits);
+      assert.deepEqual(firsts, expectedFirsts(jobs, digits));
       // Only pieces too long to send are hashed here once the hasher runs.
       assert.ok(hashedHere <= 2, `hashed here: ${hashedHere}`);
     });
@@ -123,16 +157,24 @@ describe('a hasher that stops answering costs time, never a wrong id', () => {
   ];
   for (const { name, worker } of cases) {
     test(name, () => {
-      const { got, hashedHere, alone } = run(jobs, KWDAGGER, { workerUrl: new URL(worker, import.meta.url), giveUpMs: 200 });
+      const { got, firsts, hashedHere, alone } = run(jobs, KWDAGGER, { workerUrl: new URL(worker, import.meta.url), giveUpMs: 200 });
       assert.equal(alone, true);
-      assert.deepEqual(got, expected(jobs, KWDAGGER));
+      const digits = expected(jobs, KWDAGGER);
+      assert.deepEqual(got, digits);
+      // What the hasher answered is right; after it stopped, the builder looks digits up itself.
+      const want = expectedFirsts(jobs, digits);
+      firsts.forEach((first, place) => assert.ok(first === PLACE_UNKNOWN || first === want[place], `job ${place}`));
+      assert.equal(firsts.at(-1), PLACE_UNKNOWN);
       assert.ok(hashedHere > 0 && hashedHere < jobs.length, `hashed here: ${hashedHere}`);
     });
   }
 
-  test('a hasher that cannot start: every job is hashed here', () => {
-    const { got, hashedHere } = run(jobs.slice(0, 300), KWDAGGER, { workerUrl: new URL('./fixtures/missing-digits-worker.js', import.meta.url), startMs: 0 });
-    assert.deepEqual(got, expected(jobs.slice(0, 300), KWDAGGER));
-    assert.equal(hashedHere, 300);
+  test('a hasher that cannot start is never sending', () => {
+    const thread = new DigitsThread<Piece>(KWDAGGER, (piece) => piece.text, () => '', {
+      workerUrl: new URL('./fixtures/missing-digits-worker.js', import.meta.url),
+      startMs: 300,
+    });
+    assert.equal(thread.sending, false);
+    thread.close();
   });
 });
