@@ -137,6 +137,10 @@ interface FolderPieces {
   /** The folder, with its trailing slash. */
   readonly folder: string;
   readonly bodies: Map<string, string>;
+  /** Whether the folder, so every job dir in it, lies under the root. */
+  readonly underRoot: boolean;
+  /** Whether the workdir lies in the folder: then it may lie in a job dir. */
+  readonly holdsWorkdir: boolean;
   /** The last job's pieces, and per piece its body when another job may use it too (not one naming its dir). */
   lastPieces: readonly CommandPiece[];
   readonly lastBodies: (string | undefined)[];
@@ -221,11 +225,9 @@ export class RecipeWriter {
    */
   #covers(job: Job): boolean {
     if (this.#workdirHasLineBreak) return false;
-    const folder = this.#piecesOf(job).folder;
-    // A node's job dirs are its folder plus an id: under the root when the folder is, and
-    // holding the workdir (then written through $(@D)) only when the folder holds it.
-    if (!this.#graph.workdir.startsWith(folder)) return folder.startsWith(this.#root.rootSlash);
-    return !this.#graph.workdir.startsWith(job.dir) && job.dir.startsWith(this.#root.rootSlash);
+    const { underRoot, holdsWorkdir } = this.#piecesOf(job);
+    // The workdir is written through $(@D) when it lies in the job dir.
+    return underRoot && !(holdsWorkdir && this.#graph.workdir.startsWith(job.dir));
   }
 
   /** The recipe line of a job, in the rule whose target is its done marker. */
@@ -340,7 +342,9 @@ export class RecipeWriter {
     let pieces = this.#folderPieces.get(job.node);
     if (pieces === undefined) {
       const folder = job.dir.slice(0, job.dir.lastIndexOf('/') + 1);
-      this.#folderPieces.set(job.node, (pieces = { node: job.node, folder, bodies: new Map(), lastPieces: [], lastBodies: [] }));
+      const underRoot = folder.startsWith(this.#root.rootSlash);
+      const holdsWorkdir = this.#graph.workdir.startsWith(folder);
+      this.#folderPieces.set(job.node, (pieces = { node: job.node, folder, underRoot, holdsWorkdir, bodies: new Map(), lastPieces: [], lastBodies: [] }));
     }
     this.#lastFolder = pieces;
     return pieces;
