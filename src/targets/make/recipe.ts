@@ -116,6 +116,27 @@ interface UnderUpstream {
   words?: RepeatedText;
 }
 
+/** A job's job_config.json members: its ancestors' and its own. */
+type ConfigParts = Job['configParts'];
+
+/** What ends every recipe line. */
+const RECIPE_END = '; $(GWC_RUN)\n';
+
+/** The frame of the last recipe written (see `RecipeWriter.#noteFrame`), and what decided it. */
+interface FrameRun {
+  readonly node: string;
+  readonly preds: readonly Job[];
+  readonly redo: boolean;
+  readonly inherited: string;
+  readonly ownEmpty: boolean;
+  /** `\t@set -- <node words> --config '{<inherited>, `. */
+  readonly head: string;
+  /** `}' <upstream words> [--gpus N] [--redo] -- `. */
+  readonly middle: string;
+  /** Whether the jobs that continue the run have this frame. */
+  stable: boolean;
+}
+
 /** The runner words a node's jobs with default outputs share, and what they were made from. */
 interface NodeWords {
   readonly fingerprint: string;
@@ -210,6 +231,7 @@ export class RecipeWriter {
   readonly #dirPieceBodies = new Map<JobDirPiece, string | undefined>();
   /** Node name → the ` --output` words of its jobs whose outputs are the default paths (the same for all). */
   readonly #defaultOutputWords = new Map<string, string | undefined>();
+  #run: FrameRun | undefined;
 
   constructor(graph: JobGraph, options: TargetOptions, root: RootPaths) {
     this.#graph = graph;
@@ -232,19 +254,56 @@ export class RecipeWriter {
 
   /** The recipe line of a job, in the rule whose target is its done marker. */
   recipe(job: Job): string {
+    const parts = job.configParts;
+    const run = this.#run;
+    if (run?.stable === true && this.#continues(run, job, parts) && job.defaultOutputs && this.#covers(job)) {
+      const command = this.#commandWord(job);
+      const ownBody = this.#ownBody(parts.own);
+      if (command !== undefined && ownBody !== null) return run.head + ownBody + run.middle + command + RECIPE_END;
+    }
+    return this.#fullRecipe(job, parts);
+  }
+
+  /** {@link recipe} from its parts, noting the frame for the jobs after it. */
+  #fullRecipe(job: Job, parts: ConfigParts): string {
     const command = this.#covers(job) ? this.#commandWord(job) : undefined;
     if (command === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
-    const config = this.#configWord(job.configParts);
+    const config = this.#configWord(parts);
     const outputs = this.#outputs(job);
     if (config === undefined || outputs === undefined) return wordByWordRecipe(job, this.#graph, this.#options, this.#root);
     const gpus = job.resources.gpus ?? 0;
     const plainId = this.#isPlainId(job);
+    const head = `\t@set -- ${this.#nodeWords(job, outputs, plainId)} --config ${config.head}`;
+    const middle = `}'${this.#upstreamText(job, plainId)}${gpus > 0 ? ` --gpus ${gpus}` : ''}${job.redo ? ' --redo' : ''} -- `;
+    this.#noteFrame(job, parts, head, middle);
+    return head + config.ownBody + middle + command + RECIPE_END;
+  }
+
+  /**
+   * Keeps the frame of this job's recipe (all but its own config body and its command)
+   * for the jobs after it. The frame of a job is a function of what {@link #continues}
+   * compares and of the variables defined so far; a repeated text becomes a variable at
+   * its second use and stays one, so once two jobs in a row have the same frame, every
+   * later job of the run has it too (with default outputs: otherwise the frame names
+   * the job). Then {@link recipe} writes only the body and the command.
+   */
+  #noteFrame(job: Job, parts: ConfigParts, head: string, middle: string): void {
+    const run = this.#run;
+    if (run !== undefined && this.#continues(run, job, parts) && run.head === head && run.middle === middle) {
+      run.stable = job.defaultOutputs;
+      return;
+    }
+    this.#run = { node: job.node, preds: job.predecessors, redo: job.redo, inherited: parts.inherited, ownEmpty: parts.own === '', head, middle, stable: false };
+  }
+
+  /** Whether a job has what decides the frame of a run: its node, predecessors, redo, inherited members and whether it has own ones. */
+  #continues(run: FrameRun, job: Job, parts: ConfigParts): boolean {
     return (
-      `\t@set -- ${this.#nodeWords(job, outputs, plainId)} --config ${config}` +
-      this.#upstreamText(job, plainId) +
-      (gpus > 0 ? ` --gpus ${gpus}` : '') +
-      (job.redo ? ' --redo' : '') +
-      ` -- ${command}; $(GWC_RUN)\n`
+      run.node === job.node &&
+      run.preds === job.predecessors &&
+      run.redo === job.redo &&
+      run.inherited === parts.inherited &&
+      run.ownEmpty === (parts.own === '')
     );
   }
 
@@ -432,12 +491,13 @@ export class RecipeWriter {
   }
 
   /**
-   * The `--config` word, `'{<inherited>, <own>}'` quoted for the recipe; undefined when
+   * The `--config` word, `'{<inherited>, <own>}'` quoted for the recipe, in two parts
+   * (up to the own body, and the own body); undefined when
    * a part holds a line break or NUL. From the second job with the same inherited
    * members on, a variable `GWC_CFG_<n>` holds them (unless they hold a `#`, which
    * would start a comment in a variable's definition).
    */
-  #configWord(parts: { readonly inherited: string; readonly own: string }): string | undefined {
+  #configWord(parts: ConfigParts): { readonly head: string; readonly ownBody: string } | undefined {
     const { inherited, own } = parts;
     const ownBody = this.#ownBody(own);
     if (ownBody === null) return undefined;
@@ -445,7 +505,8 @@ export class RecipeWriter {
     if (body === null) return undefined;
     const shared = body.shareable ? this.repeat(body, 'GWC_CFG') : body.text;
     const separator = inherited !== '' && own !== '' ? ', ' : '';
-    return `'{${shared}${separator}${ownBody}}'`;
+    // The word is `'{` + head's rest + ownBody + `}'`.
+    return { head: `'{${shared}${separator}`, ownBody };
   }
 
   /**

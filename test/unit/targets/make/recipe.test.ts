@@ -33,6 +33,9 @@ const CHAIN = `nodes:
     outputs: {metrics: .}
 `;
 
+/** The chain's first two nodes: track's jobs come in runs under each predict job. */
+const TWO_NODES = CHAIN.slice(0, CHAIN.indexOf('  evaluate:'));
+
 const FAN_IN = `nodes:
   a:
     command: run a
@@ -84,6 +87,18 @@ const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
     {},
   ],
   ['a workdir with a line break', () => graphOf(CHAIN, 'track.thresh: [0.1]\n', { workdir: '/srv/w\nx' }), {}],
+  // Runs of jobs under one upstream job (track is the last node): from the third job on, a recipe is its frame plus its own parts.
+  ['long runs under each upstream job', () => graphOf(TWO_NODES, 'predict.window: [1, 2]\ntrack.thresh: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]\n'), {}],
+  [
+    'a run broken by a redo job',
+    () => graphOf(TWO_NODES, 'matrix:\n  track.thresh: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]\n  include:\n    - {track.thresh: 0.5, track.__enabled__: redo}\n'),
+    {},
+  ],
+  [
+    'runs with hostile own values and outputs the grid sets',
+    () => graphOf(TWO_NODES, `track.thresh: ${quoted(['a', 'b', 'c', 'd\ne', 'f', "g'h", 'i#j', 'k', 'l'])}\ntrack.sites: [null, null, /tmp/s.json, null]\n`),
+    {},
+  ],
   ['a workdir with a # (no variable may hold it)', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2, 0.3]\n', { workdir: '/srv/w#x y' }), {}],
 ];
 
