@@ -162,9 +162,7 @@ class DigitsSet {
     for (; ; slot = (slot + 1) & mask) {
       const entry = slots[2 * slot] as number;
       if (entry === 0) break;
-      if (slots[2 * slot + 1] === key && bytes.compare(this.#digits, (entry - 1) * width, entry * width, at, at + width) === 0) {
-        return this.#places[entry - 1] as number;
-      }
+      if (slots[2 * slot + 1] === key && sameBytes(bytes, at, this.#digits, (entry - 1) * width, width)) return this.#places[entry - 1] as number;
     }
     this.#add(slot, key, bytes, at, place);
     return FIRST_OF_ITS_DIGITS;
@@ -181,7 +179,7 @@ class DigitsSet {
       this.#digits = digits;
     }
     this.#places[entry] = place;
-    bytes.copy(this.#digits, entry * MAX_DIGITS, at, at + MAX_DIGITS);
+    copyBytes(bytes, at, this.#digits, entry * MAX_DIGITS, MAX_DIGITS);
     this.#slots[2 * slot] = entry + 1;
     this.#slots[2 * slot + 1] = key;
     if (4 * this.#size > this.#slots.length) this.#grow();
@@ -230,7 +228,7 @@ class StreamJoiner {
       this.#scratch.set(headBytes, 0);
       this.#head = headBytes;
     }
-    this.#scratch.set(tailBytes, headBytes.length);
+    copyBytes(tailBytes, 0, this.#scratch, headBytes.length, tailBytes.length);
     return this.#scratch.subarray(0, length);
   }
 }
@@ -238,9 +236,19 @@ class StreamJoiner {
 /** Writes digits into their slot, padded, with their length. */
 export function writeDigits(ring: Buffer, slot: number, digits: string): void {
   const at = slot * DIGIT_BYTES;
-  ring.fill(0, at, at + MAX_DIGITS);
-  ring.write(digits, at, MAX_DIGITS, 'latin1');
+  // Digits are ASCII and at most MAX_DIGITS long; a loop beats the calls that copy for so few bytes.
+  for (let i = 0; i < MAX_DIGITS; i++) ring[at + i] = i < digits.length ? digits.charCodeAt(i) : 0;
   ring.writeInt32LE(digits.length, at + LENGTH_AT);
+}
+
+/** Copies a few bytes (a loop: cheaper than a copy call for a few dozen). */
+function copyBytes(from: Uint8Array, fromAt: number, to: Uint8Array, toAt: number, count: number): void {
+  for (let i = 0; i < count; i++) to[toAt + i] = from[fromAt + i] as number;
+}
+
+function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, count: number): boolean {
+  for (let i = 0; i < count; i++) if (a[aAt + i] !== b[bAt + i]) return false;
+  return true;
 }
 
 /** The hashing thread's loop: answers jobs in order until told to stop. */
