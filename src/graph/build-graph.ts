@@ -20,10 +20,11 @@ import { ScalarConfigMemo } from '../hash/scalar-memo.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { hasKeysInOrder } from '../values/keys.js';
 import { toJson } from '../values/py-format.js';
-import type { ValueMap } from '../values/value.js';
+import type { Value, ValueMap } from '../values/value.js';
 import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, type ConfiguredNode, type NodeKeys, type NodeOutputs, type ResolvedInputs, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
-import { JobRecord, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
+import { JobRecord, OwnConfig, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
+import { isMemoScalar } from '../values/scalar-path-memo.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
 import { CommandPieces } from './render-command.js';
 import type { Route, Router } from './routing.js';
@@ -94,7 +95,7 @@ class PendingJob {
   readonly makers: NodeMakers;
   readonly configured: ConfiguredNode;
   readonly preds: readonly RowSlot[];
-  readonly algoId: string;
+  readonly own: DependsEntry;
   readonly row: number;
   /** Its place in the graph's job order, kept for it (the place of the row that asked first). */
   readonly orderAt: number;
@@ -102,11 +103,11 @@ class PendingJob {
   #laterRows: number[] | undefined;
   #job: JobRecord | undefined;
 
-  constructor(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], algoId: string, row: number, orderAt: number) {
+  constructor(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], own: DependsEntry, row: number, orderAt: number) {
     this.makers = makers;
     this.configured = configured;
     this.preds = preds;
-    this.algoId = algoId;
+    this.own = own;
     this.row = row;
     this.orderAt = orderAt;
   }
@@ -259,6 +260,11 @@ function pieceText(piece: StreamPiece): string {
 
 function isEntries(piece: StreamPiece): piece is DependsEntries {
   return Array.isArray(piece);
+}
+
+function hasScalarValues(config: ValueMap): boolean {
+  for (const key in config) if (!isMemoScalar(config[key] as Value)) return false;
+  return true;
 }
 
 /** The job of a slot some node reads from: never a leaf's, so never pending. */
@@ -504,14 +510,14 @@ export class GraphBuilder {
     let job: JobRecord | PendingJob;
     if (thread === undefined) {
       const stream = only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries);
-      job = this.#settle(makers, configured, preds, own.value, rowIndex, makers.processDigits(stream));
+      job = this.#settle(makers, configured, preds, own, rowIndex, makers.processDigits(stream));
     } else {
       if (thread.full) this.#settleOldest(thread);
       const place = this.#order.length;
       // The upstream job's entries and the own entry go over as two pieces: each crosses once.
       if (only && appendsEntry(only.depends, own)) thread.push(only.depends, own, position, place);
       else thread.pushText(only ? streamWithEntry(only.depends, own) : dependsStream(entries as DependsEntries), position, place);
-      job = new PendingJob(makers, configured, preds, own.value, rowIndex, place);
+      job = new PendingJob(makers, configured, preds, own, rowIndex, place);
       // Its place in the order is kept: jobs made before it settles go after it.
       this.#order.push(undefined);
       this.#pending[(this.#pendingHead + this.#pendingCount++) % RING_SLOTS] = job;
@@ -523,7 +529,7 @@ export class GraphBuilder {
    * The job of process-id `digits`: found among the node's jobs, or made now and put in
    * the job order (at `orderAt`, the place a pending job kept, else at the end).
    */
-  #settle(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], algoId: string, rowIndex: number, digits: string, orderAt?: number): JobRecord {
+  #settle(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], own: DependsEntry, rowIndex: number, digits: string, orderAt?: number): JobRecord {
     const key = digitsKey(digits);
     let job = makers.jobs.get(key, digits);
     if (job) {
@@ -532,7 +538,7 @@ export class GraphBuilder {
       if (orderAt !== undefined) this.#emptyPlaces += 1;
       return job;
     }
-    job = this.#createJob(makers, configured, preds, digits, algoId, rowIndex);
+    job = this.#createJob(makers, configured, preds, digits, own, rowIndex);
     if (orderAt === undefined) this.#order.push(job);
     else this.#order[orderAt] = job;
     makers.jobs.add(key, job);
@@ -602,10 +608,10 @@ export class GraphBuilder {
     if (firstPlace === PLACE_UNKNOWN) {
       // The thread stopped answering: the node tables answer again, once they hold every leaf job.
       this.#completeTables();
-      return this.#settle(makers, configured, pending.preds, pending.algoId, row, digits, orderAt);
+      return this.#settle(makers, configured, pending.preds, pending.own, row, digits, orderAt);
     }
     if (firstPlace === FIRST_OF_ITS_DIGITS) {
-      const job = this.#createJob(makers, configured, pending.preds, digits, pending.algoId, row);
+      const job = this.#createJob(makers, configured, pending.preds, digits, pending.own, row);
       this.#order[orderAt] = job;
       this.#tablesComplete = false;
       return job;
@@ -653,7 +659,7 @@ export class GraphBuilder {
   readonly #probed = new ProbedJobSlot();
 
   /** A new job of the node of `makers`, whose process id ends in `digits`. */
-  #createJob(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], digits: string, algoId: string, rowIndex: number): JobRecord {
+  #createJob(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], digits: string, own: DependsEntry, rowIndex: number): JobRecord {
     const { stage } = makers;
     const node = stage.node;
     // One flat string: a `+` of long strings is a tree of them, which the first target
@@ -670,11 +676,12 @@ export class GraphBuilder {
     const decision = decideStatus(node.name, enabledState, preds, probe, this.#options.skipExisting);
     const stats = this.#stats[stage.position] as NodeStats;
     stats.statuses[decision.status] += 1;
+    const configKeys = this.#configKeys(makers, configured);
     if (decision.status === 'disabled' || decision.status === 'skipped') stats.reasons.add(decision.reason);
     const job = new JobRecord(
       {
         stage,
-        algoId,
+        own: this.#ownConfig(own, configKeys, configured),
         dir,
         decision,
         redo: enabledState === 'redo',
@@ -682,7 +689,7 @@ export class GraphBuilder {
         defaultOutputs: hasDefaultOutputs(configured, makers.outputs),
         predJobs: preds.length === 1 ? recordOf(preds[0] as RowSlot) : [...new Set(preds.map(recordOf))],
         final,
-        configKeys: this.#configKeys(makers, configured),
+        configKeys,
         rowOptions: configured.rowOptions,
         firstRow: rowIndex,
       },
@@ -690,6 +697,22 @@ export class GraphBuilder {
     );
     this.#lastJob[stage.position] = job;
     return job;
+  }
+
+  /** Per own entry (algo id), the last {@link OwnConfig} made for it. */
+  readonly #ownConfigs = new WeakMap<DependsEntry, OwnConfig>();
+
+  /**
+   * The {@link OwnConfig} of a job: shared with the jobs of the same algo config when its
+   * values are scalars (equal ids then mean equal values, written alike; a mapping's keys
+   * may come in another order) and the config keys and perf params are the same objects.
+   */
+  #ownConfig(own: DependsEntry, configKeys: ConfigKeys, configured: ConfiguredNode): OwnConfig {
+    const shared = this.#ownConfigs.get(own);
+    if (shared !== undefined && shared.configKeys === configKeys && shared.perf === configured.perf) return shared;
+    const made = new OwnConfig(own.value, configKeys, configured.perf);
+    if (hasScalarValues(configured.algo)) this.#ownConfigs.set(own, made);
+    return made;
   }
 
   /** The config keys of a job, shared with the node's previous job when they are the same (they nearly always are). */

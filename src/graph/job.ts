@@ -29,7 +29,9 @@ export interface StatusDecision {
 }
 
 /** Everything known about a job when it is created. */
-export interface JobInit extends Pick<Job, 'algoId' | 'dir' | 'redo' | 'staleMarker' | 'defaultOutputs' | 'final' | 'rowOptions'> {
+export interface JobInit extends Pick<Job, 'dir' | 'redo' | 'staleMarker' | 'defaultOutputs' | 'final' | 'rowOptions'> {
+  /** Its algo id and own members, shared with the node's jobs of the same own config (see {@link OwnConfig}). */
+  readonly own: OwnConfig;
   readonly stage: JobStage;
   readonly decision: StatusDecision;
   /** The direct predecessor jobs (data, shared inputs, ordering), without repeats: one job, or a list. */
@@ -51,6 +53,26 @@ export interface ConfigKeys {
   readonly memberHeads: readonly string[];
   /** The members' text (`"<node>.<key>": <value>, …`) by the path of their values: a sweep repeats them. */
   readonly memberTexts: ScalarPathMemo;
+}
+
+/**
+ * What the jobs of a node with the same own config share: the same algo config (so algo
+ * id), config keys and perf params. A sweep gives each value of a node's params to many
+ * jobs (one under each upstream job), so the text of their own job_config.json members
+ * is made once, by the first job asked, not looked up per job.
+ */
+export class OwnConfig {
+  readonly algoId: string;
+  readonly configKeys: ConfigKeys;
+  readonly perf: ReadonlyMap<string, Value>;
+  /** `"<node>.<key>": <value>, …`, once a job made it. */
+  members: string | undefined;
+
+  constructor(algoId: string, configKeys: ConfigKeys, perf: ReadonlyMap<string, Value>) {
+    this.algoId = algoId;
+    this.configKeys = configKeys;
+    this.perf = perf;
+  }
 }
 
 /** Member texts a node's {@link ConfigKeys} remember; past that they start over. */
@@ -97,7 +119,6 @@ interface UpstreamCache {
   /** `[this job]`: what a job whose one predecessor is this job gives as its predecessors. */
   alone?: readonly JobRecord[];
   lineage?: readonly JobRecord[];
-  members?: string;
   lineageMembers?: string;
 }
 
@@ -139,7 +160,8 @@ const SLASH = 47;
 export class JobRecord implements Job {
   /** The last segment of the dir, sliced when first asked: most targets name a job by its dir. */
   #id: string | undefined;
-  readonly algoId: string;
+  /** Its algo id, and its own members once made: shared with jobs of the same own config. */
+  readonly #own: OwnConfig;
   readonly dir: string;
   readonly final: ValueMap;
   /** Stage, status, flags, config keys and row options: shared with the node's previous job when equal. */
@@ -157,13 +179,17 @@ export class JobRecord implements Job {
 
   /** `previous`: the node's job made before this one, whose shared parts this one may reuse. */
   constructor(init: JobInit, previous?: JobRecord) {
-    this.algoId = init.algoId;
+    this.#own = init.own;
     this.dir = init.dir;
     this.final = init.final;
     this.#kind = kindOf(init, previous === undefined ? undefined : previous.#kind);
     const preds = init.predJobs;
     this.#preds = preds instanceof JobRecord ? preds : preds.length === 0 ? undefined : preds.length === 1 ? preds[0] : preds;
     this.#rows = init.firstRow;
+  }
+
+  get algoId(): string {
+    return this.#own.algoId;
   }
 
   get id(): string {
@@ -322,11 +348,11 @@ export class JobRecord implements Job {
   }
 
   /**
-   * {@link ownConfig} as JSON members (`"a.p": 1, …`), cached when a descendant asks.
+   * {@link ownConfig} as JSON members (`"a.p": 1, …`), kept in the job's {@link OwnConfig}.
    * Jobs whose values are the same scalars share one text (see {@link ConfigKeys.memberTexts}).
    */
-  #configMembers(cache: boolean): string {
-    const cached = this.#upstream?.members;
+  #configMembers(): string {
+    const cached = this.#own.members;
     if (cached !== undefined) return cached;
     const { memberHeads, memberTexts } = this.#kind.configKeys;
     let members = memberHeads.length === 0 ? '' : memberTexts.find(this, memberHeads.length, JobRecord.#ownValueOf);
@@ -335,7 +361,7 @@ export class JobRecord implements Job {
       for (let i = 0; i < memberHeads.length; i++) members += `${i === 0 ? '' : ', '}${memberHeads[i] as string}${toJson(this.#ownValue(i))}`;
       memberTexts.remember(members);
     }
-    if (cache) (this.#upstream ??= {}).members = members;
+    this.#own.members = members;
     return members;
   }
 
@@ -349,18 +375,18 @@ export class JobRecord implements Job {
   }
 
   get configJson(): string {
-    return `{${this.#membersWith(this.#configMembers(false))}}`;
+    return `{${this.#membersWith(this.#configMembers())}}`;
   }
 
   get configParts(): { readonly inherited: string; readonly own: string } {
-    return { inherited: this.#inheritedMembers(), own: this.#configMembers(false) };
+    return { inherited: this.#inheritedMembers(), own: this.#configMembers() };
   }
 
   /** The JSON members of the ancestors' configs. */
   #inheritedMembers(): string {
     const preds = this.#preds;
     // A chain: the predecessor's lineage text is cached and shared by its successors.
-    return preds instanceof JobRecord ? preds.#lineageMembers() : this.ancestors.map((job) => job.#configMembers(true)).filter((m) => m !== '').join(', ');
+    return preds instanceof JobRecord ? preds.#lineageMembers() : this.ancestors.map((job) => job.#configMembers()).filter((m) => m !== '').join(', ');
   }
 
   /** The JSON members of the ancestors' configs followed by `own`. */
@@ -372,7 +398,7 @@ export class JobRecord implements Job {
   /** JSON members of the configs of this job's lineage (ancestors, then itself), cached for successors. */
   #lineageMembers(): string {
     const cache = (this.#upstream ??= {});
-    cache.lineageMembers ??= this.#membersWith(this.#configMembers(true));
+    cache.lineageMembers ??= this.#membersWith(this.#configMembers());
     return cache.lineageMembers;
   }
 

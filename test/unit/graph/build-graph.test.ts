@@ -453,3 +453,42 @@ nodes:
     assert.deepEqual(diagnostics.map(([code]) => code), ['W_PERF_COLLAPSE']);
   });
 });
+
+describe('jobs of one own config share its job_config members, and only then', () => {
+  const CHAIN2 = `
+nodes:
+  a:
+    command: run a
+    outputs: {out: a.txt}
+    params: {p: 0}
+  b:
+    command: run b
+    inputs: {src: {from: a.out}}
+    outputs: {out: b.txt}
+    params: {opts: null, q: 0}
+`;
+  test('a mapping value whose keys come in another order keeps its own order', () => {
+    // Configs with mappings share no members text: their keys' order is theirs.
+    const grid = 'matrices:\n  - matrix: {a.p: 1, b.opts: {x: 1, y: 2}}\n  - matrix: {a.p: 2, b.opts: {y: 2, x: 1}}\n';
+    const graph = compileText(CHAIN2, grid).value!;
+    const b = graph.jobs.filter((job) => job.node === 'b');
+    assert.equal(b.length, 2);
+    assert.deepEqual(
+      b.map((job) => job.configParts.own),
+      ['"b.opts": {"x": 1, "y": 2}, "b.q": 0', '"b.opts": {"y": 2, "x": 1}, "b.q": 0'],
+    );
+  });
+
+  test('scalar values: one text for every job with them', () => {
+    const graph = compileText(CHAIN2, 'a.p: [1, 2, 3]\nb.q: [5, 6]\n').value!;
+    const b = graph.jobs.filter((job) => job.node === 'b');
+    const byQ = new Map<unknown, string>();
+    for (const job of b) {
+      const own = job.configParts.own;
+      const seen = byQ.get(job.final.q);
+      if (seen === undefined) byQ.set(job.final.q, own);
+      else assert.ok(seen === own, 'the same string');
+    }
+    assert.deepEqual([...byQ.values()], ['"b.q": 5, "b.opts": null', '"b.q": 6, "b.opts": null']);
+  });
+});
