@@ -120,7 +120,9 @@ class PendingJob {
   /** Once made: the job, which gets the rows that came meanwhile. */
   resolve(job: JobRecord): void {
     this.#job = job;
-    for (const row of this.#laterRows ?? []) job.addRow(row);
+    const rows = this.#laterRows;
+    if (rows === undefined) return;
+    for (const row of rows) job.addRow(row);
     this.#laterRows = undefined;
   }
 }
@@ -456,10 +458,16 @@ export class GraphBuilder {
    */
   #predSlots(i: number, names: readonly string[]): readonly RowSlot[] {
     const last = this.#lastPredSlots[i];
-    if (last !== undefined && last.names === names && last.slots.every((slot, k) => slot === this.#slotOf(names[k] as string))) return last.slots;
+    if (last !== undefined && last.names === names && this.#hasSlots(last.slots, names)) return last.slots;
     const slots = names.map((name) => this.#slotOf(name));
     this.#lastPredSlots[i] = { names, slots };
     return slots;
+  }
+
+  /** Whether `slots` are this row's slots of the nodes `names` (a loop: no closure per job). */
+  #hasSlots(slots: readonly RowSlot[], names: readonly string[]): boolean {
+    for (let k = 0; k < slots.length; k++) if (slots[k] !== this.#slotOf(names[k] as string)) return false;
+    return true;
   }
 
   /** The slots array the next row fills: the one the row before the previous one filled (a million rows, two arrays). */

@@ -181,10 +181,25 @@ function algoConfig(
     algo[key] = value;
   }
   for (const name of resolved.unconnected) algo[name] = resolved.inputs.get(name) ?? null;
-  for (const [key, value] of node.params) {
-    if (value !== undefined && !(key in algo)) algo[key] = value;
+  const defaults = paramDefaults(node);
+  for (let i = 0; i < defaults.names.length; i++) {
+    const key = defaults.names[i] as string;
+    if (!(key in algo)) algo[key] = defaults.values[i] as Value;
   }
   return algo;
+}
+
+/** Per node, its algo params that have a default, as lists: iterating a map's entries makes an array per entry, per job. */
+const PARAM_DEFAULTS = new WeakMap<PipelineNode, { readonly names: readonly string[]; readonly values: readonly Value[] }>();
+
+function paramDefaults(node: PipelineNode): { readonly names: readonly string[]; readonly values: readonly Value[] } {
+  let defaults = PARAM_DEFAULTS.get(node);
+  if (defaults === undefined) {
+    const withDefault = [...node.params].filter((entry): entry is [string, Value] => entry[1] !== undefined);
+    defaults = { names: withDefault.map(([name]) => name), values: withDefault.map(([, value]) => value) };
+    PARAM_DEFAULTS.set(node, defaults);
+  }
+  return defaults;
 }
 
 /** Per node, its perf params with their defaults: what a row that sets none of them gets (one map, not one per row). */
