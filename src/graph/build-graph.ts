@@ -203,6 +203,8 @@ interface NodeMakers extends NodeIdMakers {
   readonly stage: JobStage;
   /** The node's own `depends` entry for an algo config, its algo id the value (remembered: a sweep repeats them). */
   readonly ownEntry: (algo: ValueMap) => DependsEntry;
+  /** What `--enable` says of the node (a row's `__enabled__` wins). */
+  readonly enabled: EnableState;
 }
 
 /** Entries a node remembers; past that it starts over. */
@@ -250,6 +252,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     outputs: { names: [...outputSuffixes.keys()], suffixes: [...outputSuffixes.values()] },
     stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node, layout) },
     ownEntry: ownEntryMaker(node.name, ids.algoId),
+    enabled: options.enable.get(node.name) ?? true,
   };
 }
 
@@ -274,6 +277,15 @@ function recordOf(slot: RowSlot): JobRecord {
   return slot.job as JobRecord;
 }
 
+/** The first predecessor whose results will not exist, if any (a loop: no closure per job). */
+function missingUpstream(preds: readonly RowSlot[]): JobRecord | undefined {
+  for (let i = 0; i < preds.length; i++) {
+    const job = recordOf(preds[i] as RowSlot);
+    if (!job.willExist) return job;
+  }
+  return undefined;
+}
+
 function decideStatus(node: string, enabled: EnableState, preds: readonly RowSlot[], probe: ProbeResult, skipExisting: boolean): StatusDecision {
   const doesExist = probe === 'done' || probe === 'adoptable';
   if (enabled === false) {
@@ -282,9 +294,8 @@ function decideStatus(node: string, enabled: EnableState, preds: readonly RowSlo
   if (skipExisting && enabled !== 'redo' && doesExist) {
     return { status: 'done', reason: 'results exist (--skip-existing: left out of the artifacts)', scheduled: false, willExist: true };
   }
-  const missing = preds.find((p) => !recordOf(p).willExist);
-  if (missing && !doesExist) {
-    const upstream = recordOf(missing);
+  const upstream = doesExist ? undefined : missingUpstream(preds);
+  if (upstream !== undefined) {
     const why = `upstream "${upstream.node}" is ${upstream.status} and its results do not exist`;
     return { status: 'skipped', reason: why, scheduled: false, willExist: false };
   }
@@ -677,7 +688,7 @@ export class GraphBuilder {
     parts[1] = digits;
     const dir = parts.join('');
     const final = finalConfig(configured, dir, makers.outputs);
-    const fromCli = this.#options.enable.get(node.name) ?? true;
+    const fromCli = makers.enabled;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
     const probe = this.#options.probe(this.#probed.fill(dir, makers, final));
