@@ -34,6 +34,8 @@ export interface CompiledSpec {
   readonly keys: readonly string[];
   readonly values: readonly (readonly Value[])[];
   readonly sizes: Int32Array;
+  /** A row with the keys in order (values null): copied, it is a base row's start. */
+  readonly template: ValueMap;
   readonly include: readonly CompiledEntry[];
   readonly exclude: readonly CompiledEntry[];
   /** Submatrix groups, each a flat list of subrows in written order. */
@@ -64,6 +66,7 @@ function buildCompiledSpec(spec: GridSpec): CompiledSpec {
   });
   return {
     keys: spec.axes.map((axis) => axis.key),
+    template: Object.fromEntries(spec.axes.map((axis) => [axis.key, null])),
     values,
     sizes: Int32Array.from(values, (v) => v.length),
     include: spec.include.map(entry),
@@ -126,7 +129,8 @@ export function advance(idx: Int32Array, sizes: Int32Array): boolean {
 
 /** A fresh base row for the product position `idx`. */
 export function baseRow(spec: CompiledSpec, idx: Int32Array): Record<string, Value> {
-  const row: Record<string, Value> = {};
+  // A copy of the template has every key already: setting them adds none (no new shapes per key).
+  const row: Record<string, Value> = { ...spec.template };
   const { keys, values } = spec;
   for (let k = 0; k < keys.length; k++) row[keys[k] as string] = (values[k] as readonly Value[])[idx[k] as number] as Value;
   return row;

@@ -12,7 +12,14 @@ export function expandSpec(spec: GridSpec, semantics: GridSemantics): Generator<
  * Every row of the grid, lazily: specs in order, no dedup, at most `max_configs`
  * rows. Each row is a fresh object (callers may keep it); values inside are shared.
  */
-export function* expandGrid(grid: Grid): Generator<ValueMap, void, undefined> {
+export function expandGrid(grid: Grid): Generator<ValueMap, void, undefined> {
+  const only = grid.specs.length === 1 ? grid.specs[0] : undefined;
+  // One spec and no cap (most grids): its rows as they come, without a generator around them.
+  if (only !== undefined && grid.options.maxConfigs === undefined) return expandSpec(only, grid.semantics);
+  return expandSpecs(grid);
+}
+
+function* expandSpecs(grid: Grid): Generator<ValueMap, void, undefined> {
   const max = grid.options.maxConfigs ?? Number.POSITIVE_INFINITY;
   let count = 0;
   for (const spec of grid.specs) {
