@@ -15,20 +15,20 @@ import {
 } from '../hash/depends-stream.js';
 import { FIRST_OF_ITS_DIGITS, RING_SLOTS } from '../hash/digits-channel.js';
 import { DigitsThread, PLACE_UNKNOWN, type DigitsThreadOptions } from '../hash/digits-thread.js';
+import { DigitsTable, digitsKey } from '../hash/digits-table.js';
 import { hashFormat, nodeDirectory, nodeIdMakers, type HashProfile, type NodeIdMakers } from '../hash/ids.js';
 import { ScalarConfigMemo } from '../hash/scalar-memo.js';
 import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js';
 import { hasKeysInOrder } from '../values/keys.js';
+import { hasMemoScalarValues } from '../values/scalar-path-memo.js';
 import { toJson } from '../values/py-format.js';
-import type { Value, ValueMap } from '../values/value.js';
+import type { ValueMap } from '../values/value.js';
 import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, type ConfiguredNode, type NodeKeys, type NodeOutputs, type ResolvedInputs, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, OwnConfig, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
-import { isMemoScalar } from '../values/scalar-path-memo.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
 import { CommandPieces } from './render-command.js';
 import type { Route, Router } from './routing.js';
-import { JobTable, digitsKey } from './job-table.js';
 
 /** What is on disk for a job: a valid marker, outputs kwdagger left, a stale marker, or nothing. */
 export type ProbeResult = 'done' | 'adoptable' | 'stale' | 'absent';
@@ -191,7 +191,7 @@ function fingerprintOf(node: PipelineNode): string {
 /** What a node's jobs share: id makers, the folder of their dirs, output path suffixes. */
 interface NodeMakers extends NodeIdMakers {
   /** The node's jobs by the digits of their process ids. */
-  readonly jobs: JobTable<JobRecord>;
+  readonly jobs: DigitsTable<JobRecord>;
   /** `<root>/<group>/<node>/`: a job dir is this plus the process id. */
   readonly dirPrefix: string;
   /** `[<dirPrefix><processPrefix>, <digits>]`, the digits set per job: joined, a job dir (one array for all). */
@@ -245,7 +245,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
   return {
     ...ids,
     // A job's id is the process prefix plus its digits.
-    jobs: new JobTable((job, digits) => job.dir.length === dirPrefix.length + ids.processPrefix.length + digits.length && job.dir.endsWith(digits)),
+    jobs: new DigitsTable((job, digits) => job.dir.length === dirPrefix.length + ids.processPrefix.length + digits.length && job.dir.endsWith(digits)),
     dirPrefix,
     dirParts: [dirPrefix + ids.processPrefix, ''],
     folder: dirPrefix.slice(0, -1),
@@ -265,11 +265,6 @@ function pieceText(piece: StreamPiece): string {
 
 function isEntries(piece: StreamPiece): piece is DependsEntries {
   return Array.isArray(piece);
-}
-
-function hasScalarValues(config: ValueMap): boolean {
-  for (const key in config) if (!isMemoScalar(config[key] as Value)) return false;
-  return true;
 }
 
 /** The job of a slot some node reads from: never a leaf's, so never pending. */
@@ -730,7 +725,7 @@ export class GraphBuilder {
     const shared = this.#ownConfigs.get(own);
     if (shared !== undefined && shared.configKeys === configKeys && shared.perf === configured.perf) return shared;
     const made = new OwnConfig(own.value, configKeys, configured.perf);
-    if (hasScalarValues(configured.algo)) this.#ownConfigs.set(own, made);
+    if (hasMemoScalarValues(configured.algo)) this.#ownConfigs.set(own, made);
     return made;
   }
 

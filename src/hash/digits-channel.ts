@@ -1,3 +1,5 @@
+import { DigitsTable } from './digits-table.js';
+
 /**
  * Process-id digits hashed on a second thread. A sweep's leaf node has nearly all
  * the jobs, and each needs one sha512 of its `depends` stream: about a third of the
@@ -139,37 +141,37 @@ class PieceTable {
   }
 }
 
+/** Where some padded digits are: a buffer and an offset (one object, moved per job). */
+interface DigitsAt {
+  bytes: Buffer;
+  at: number;
+}
+
 /**
- * The digits seen in one node, and the place of the first job with each: open
- * addressing over a key hashed from the digits, the digits kept to tell keys apart.
+ * The digits seen in one node, and the place of the first job with each: a
+ * {@link DigitsTable} of entry numbers, the entries' digits and places kept here.
  */
 class DigitsSet {
-  /** Per slot: entry + 1 (0 = empty) and the key. */
-  #slots = new Int32Array(1 << 12);
+  readonly #table = new DigitsTable<number, DigitsAt>((entry, probe) => sameBytes(probe.bytes, probe.at, this.#digits, entry * MAX_DIGITS, MAX_DIGITS));
   #places = new Int32Array(1 << 10);
   #digits = Buffer.alloc(MAX_DIGITS << 10);
-  #size = 0;
+  readonly #probe: DigitsAt = { bytes: this.#digits, at: 0 };
 
   /** The place of the first job with the (padded) digits at `at` in `bytes`; records `place` for them when new. */
   firstPlace(bytes: Buffer, at: number, place: number): number {
-    const width = MAX_DIGITS;
     let key = 0x811c9dc5;
-    for (let i = 0; i < width; i++) key = Math.imul(key ^ (bytes[at + i] as number), 0x01000193);
+    for (let i = 0; i < MAX_DIGITS; i++) key = Math.imul(key ^ (bytes[at + i] as number), 0x01000193);
     key |= 0;
-    const slots = this.#slots;
-    const mask = (slots.length >> 1) - 1;
-    let slot = key & mask;
-    for (; ; slot = (slot + 1) & mask) {
-      const entry = slots[2 * slot] as number;
-      if (entry === 0) break;
-      if (slots[2 * slot + 1] === key && sameBytes(bytes, at, this.#digits, (entry - 1) * width, width)) return this.#places[entry - 1] as number;
-    }
-    this.#add(slot, key, bytes, at, place);
+    this.#probe.bytes = bytes;
+    this.#probe.at = at;
+    const entry = this.#table.get(key, this.#probe);
+    if (entry !== undefined) return this.#places[entry] as number;
+    this.#add(key, bytes, at, place);
     return FIRST_OF_ITS_DIGITS;
   }
 
-  #add(slot: number, key: number, bytes: Buffer, at: number, place: number): void {
-    const entry = this.#size++;
+  #add(key: number, bytes: Buffer, at: number, place: number): void {
+    const entry = this.#table.size;
     if (entry === this.#places.length) {
       const places = new Int32Array(2 * entry);
       places.set(this.#places);
@@ -180,23 +182,7 @@ class DigitsSet {
     }
     this.#places[entry] = place;
     copyBytes(bytes, at, this.#digits, entry * MAX_DIGITS, MAX_DIGITS);
-    this.#slots[2 * slot] = entry + 1;
-    this.#slots[2 * slot + 1] = key;
-    if (4 * this.#size > this.#slots.length) this.#grow();
-  }
-
-  #grow(): void {
-    const old = this.#slots;
-    const slots = new Int32Array(2 * old.length);
-    const mask = (slots.length >> 1) - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i] === 0) continue;
-      let slot = (old[i + 1] as number) & mask;
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = old[i] as number;
-      slots[2 * slot + 1] = old[i + 1] as number;
-    }
-    this.#slots = slots;
+    this.#table.add(key, entry);
   }
 }
 

@@ -4,31 +4,31 @@ import {
   ANSWERED,
   BUILDER_WAITS,
   DEFINITIONS_END,
-  FIRST_AT,
-  HEAD,
-  LENGTH_AT,
-  NODE,
-  PLACE,
-  TAIL,
-  writeDigits,
   DEFINITIONS_READ,
   DEFINITION_BYTES,
   DIGIT_BYTES,
   DONE,
   FAILED,
+  FIRST_AT,
   HASHER_SLEEPS,
+  HEAD,
   JOB_CELLS,
+  LENGTH_AT,
   MAX_PIECE_BYTES,
+  NODE,
   NO_TAIL,
   PIECE_NUMBERS,
+  PLACE,
   READY,
   RING_SLOTS,
   STOP,
   SUBMITTED,
+  TAIL,
   WRAP,
   channelBuffers,
   definitionBytes,
   logOffset,
+  writeDigits,
 } from './digits-channel.js';
 
 /**
@@ -212,9 +212,7 @@ export class DigitsThread<Piece extends object> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    Atomics.store(this.#control, STOP, 1);
-    Atomics.notify(this.#control, SUBMITTED);
-    void this.#worker?.terminate();
+    this.#stopHasher();
   }
 
   /** Whether jobs go to the hasher: once it is ready, until it stopped answering. */
@@ -262,7 +260,6 @@ export class DigitsThread<Piece extends object> {
     const tail = this.#tails[slot];
     return (typeof head === 'string' ? head : this.#textOf(head)) + (tail === undefined ? '' : this.#textOf(tail));
   }
-
 
   /** The number of a piece, defined now if it has none; -1 when it is too long to send. `keep`: a number not to give away. */
   #numberOf(piece: Piece, keep: number): number {
@@ -336,7 +333,12 @@ export class DigitsThread<Piece extends object> {
   #giveUp(): void {
     this.#alone = true;
     this.#ready = false;
+    this.#stopHasher();
+  }
+
+  #stopHasher(): void {
     Atomics.store(this.#control, STOP, 1);
+    Atomics.notify(this.#control, SUBMITTED);
     void this.#worker?.terminate();
   }
 }

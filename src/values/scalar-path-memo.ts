@@ -1,4 +1,4 @@
-import type { Value } from './value.js';
+import type { Value, ValueMap } from './value.js';
 
 /** A level of the tree: a value → the next level, or what is remembered after the last value. */
 type Level<T> = Map<Value, Level<T> | T>;
@@ -74,4 +74,10 @@ export class ScalarPathMemo<T extends string | object = string> {
 /** Scalars the memo tells apart exactly as hashing and JSON do (see {@link ScalarPathMemo}). */
 export function isMemoScalar(value: Value): boolean {
   return typeof value === 'object' ? value === null : !Object.is(value, -0);
+}
+
+/** Whether every value of a config is a {@link isMemoScalar}. */
+export function hasMemoScalarValues(config: ValueMap): boolean {
+  for (const key in config) if (!isMemoScalar(config[key] as Value)) return false;
+  return true;
 }

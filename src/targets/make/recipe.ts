@@ -505,7 +505,7 @@ export class RecipeWriter {
     if (body === null) return undefined;
     const shared = body.shareable ? this.repeat(body, 'GWC_CFG') : body.text;
     const separator = inherited !== '' && own !== '' ? ', ' : '';
-    // The word is `'{` + head's rest + ownBody + `}'`.
+    // The word is head + ownBody + `}'`.
     return { head: `'{${shared}${separator}`, ownBody };
   }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { JobTable, digitsKey } from '../../../src/graph/job-table.js';
+import { DigitsTable, digitsKey } from '../../../src/hash/digits-table.js';
 
-describe('JobTable', () => {
+describe('DigitsTable', () => {
   const cases: { name: string; digits: string[]; key?: (digits: string) => number }[] = [
     { name: 'a few ids', digits: ['a1', 'b2', 'c3'] },
     { name: 'past several growths', digits: Array.from({ length: 5000 }, (_, i) => i.toString(36).padStart(12, '0')) },
@@ -13,7 +13,7 @@ describe('JobTable', () => {
   for (const c of cases) {
     test(c.name, () => {
       const keyOf = c.key ?? digitsKey;
-      const table = new JobTable<number>((i, digits) => c.digits[i] === digits);
+      const table = new DigitsTable<number>((i, digits) => c.digits[i] === digits);
       c.digits.forEach((digits, i) => {
         assert.equal(table.get(keyOf(digits), digits), undefined, `${digits} before it is added`);
         table.add(keyOf(digits), i);

@@ -1,18 +1,19 @@
 /**
- * One node's jobs by process id, for merging grid rows into jobs. Ids are hash
- * digits, so the table is keyed by a number hashed from the digits alone, not
- * from the whole id text: a `Map` of a million fresh `<node>_id_<digits>` strings
- * spends most of its time flattening and hashing them and chasing its own entries.
- * Open addressing over an `Int32Array`; equal keys are told apart by the digits.
+ * Values by the hash digits of an id: one node's jobs by process id, for merging grid
+ * rows into jobs (and the hashing thread's record of the digits it answered). The table
+ * is keyed by a number hashed from the digits alone, not from the whole id text: a `Map`
+ * of a million fresh `<node>_id_<digits>` strings spends most of its time flattening
+ * and hashing them and chasing its own entries. Open addressing over an `Int32Array`;
+ * equal keys are told apart by the digits, given as `D` (a string, or where they are).
  */
-export class JobTable<T> {
+export class DigitsTable<T, D = string> {
   /** Per slot two numbers: entry index + 1 (0 = empty) and the entry's key. */
   #slots = new Int32Array(2 << 8);
   #values: T[] = [];
   /** Whether a stored value is the one of these digits (values name their digits; the table keeps no copy). */
-  readonly #hasDigits: (value: T, digits: string) => boolean;
+  readonly #hasDigits: (value: T, digits: D) => boolean;
 
-  constructor(hasDigits: (value: T, digits: string) => boolean) {
+  constructor(hasDigits: (value: T, digits: D) => boolean) {
     this.#hasDigits = hasDigits;
   }
 
@@ -21,7 +22,7 @@ export class JobTable<T> {
   }
 
   /** The value stored for `digits`, whose key is `key` (see {@link digitsKey}). */
-  get(key: number, digits: string): T | undefined {
+  get(key: number, digits: D): T | undefined {
     const slots = this.#slots;
     const mask = (slots.length >> 1) - 1;
     for (let at = key & mask; ; at = (at + 1) & mask) {
