@@ -347,7 +347,8 @@ export class GraphBuilder {
   readonly #makers: readonly NodeMakers[];
   /** Per node, whether no node reads its jobs in a row: then its ids may be hashed on the other thread. */
   readonly #isLeaf: readonly boolean[];
-  readonly #lastConfigKeys = new Map<NodeMakers, ConfigKeys>();
+  /** Per node position, the config keys of its last job made (the next one's nearly always). */
+  readonly #lastConfigKeys: (ConfigKeys | undefined)[] = [];
   /** Per node position, its last job made: the next one may share parts with it. */
   readonly #lastJob: (JobRecord | undefined)[] = [];
   #previous: PreviousRow | undefined;
@@ -731,8 +732,9 @@ export class GraphBuilder {
 
   /** The config keys of a job, shared with the node's previous job when they are the same (they nearly always are). */
   #configKeys(makers: NodeMakers, configured: ConfiguredNode): ConfigKeys {
-    const keys = configKeysOf(makers.stage.node.name, configured.algo, configured.perf, this.#lastConfigKeys.get(makers));
-    this.#lastConfigKeys.set(makers, keys);
+    const { node, position } = makers.stage;
+    const keys = configKeysOf(node.name, configured.algo, configured.perf, this.#lastConfigKeys[position]);
+    this.#lastConfigKeys[position] = keys;
     return keys;
   }
 

@@ -26,9 +26,11 @@ import { DigitsTable } from './digits-table.js';
  * - the digits ring: what the hasher answers in the job's slot, its digits and the place
  *   of the first job with them (or {@link FIRST_OF_ITS_DIGITS}); a job whose digits the
  *   builder worked out itself comes with them there, to be looked up only;
- * - the control cells: jobs submitted, jobs done, and who sleeps.
- * Waking a sleeping thread is a system call, so the builder publishes jobs in batches,
- * and the hasher wakes the builder only when it says it waits.
+ * - the control cells: jobs submitted, jobs done, and whether the builder waits.
+ * Waking a sleeping thread is a system call, and here a costly one (on this kind of
+ * virtual machine, 75 µs on the builder's side): so the builder publishes jobs in
+ * batches without waking anyone, an idle hasher looks again every {@link POLL_MS}, and
+ * either thread is woken only while the other waits for it.
  */
 
 /** Slots in the job ring: how far the builder may run ahead of the digits it has taken. */
@@ -72,8 +74,7 @@ export const WRAP = -2;
  */
 export const SUBMITTED = 0;
 export const DONE = 32;
-export const HASHER_SLEEPS = 64;
-export const BUILDER_WAITS = 96;
+export const BUILDER_WAITS = 64;
 export const READY = 128;
 export const STOP = 160;
 export const FAILED = 161;
@@ -252,14 +253,8 @@ export function serveDigits(buffers: ChannelBuffers, digitsOf: (stream: Uint8Arr
     for (;;) {
       let submitted = Atomics.load(control, SUBMITTED);
       if (done === submitted) {
-        // Say so before looking again, so a builder that submits now sees it must wake us.
-        Atomics.store(control, HASHER_SLEEPS, 1);
-        submitted = Atomics.load(control, SUBMITTED);
-        if (done === submitted) {
-          if (Atomics.load(control, STOP) !== 0) return;
-          Atomics.wait(control, SUBMITTED, submitted);
-        }
-        Atomics.store(control, HASHER_SLEEPS, 0);
+        if (Atomics.load(control, STOP) !== 0) return;
+        Atomics.wait(control, SUBMITTED, submitted, POLL_MS);
         continue;
       }
       for (; done < submitted; done++) {
@@ -285,6 +280,13 @@ export function serveDigits(buffers: ChannelBuffers, digitsOf: (stream: Uint8Arr
 
 /** Jobs answered between two updates of {@link DONE}. */
 const PROGRESS_EVERY = 128;
+
+/**
+ * How long an idle hasher sleeps before it looks for jobs again, unless woken. A batch
+ * takes the builder about a millisecond to fill, and the ring holds several: the hasher
+ * sees a batch well before the builder needs its digits.
+ */
+export const POLL_MS = 1;
 
 function publishDone(control: Int32Array, pieces: PieceTable, done: number): void {
   Atomics.store(control, DEFINITIONS_READ, pieces.read);

@@ -10,7 +10,6 @@ import {
   DONE,
   FAILED,
   FIRST_AT,
-  HASHER_SLEEPS,
   HEAD,
   JOB_CELLS,
   LENGTH_AT,
@@ -32,11 +31,12 @@ import {
 } from './digits-channel.js';
 
 /**
- * Jobs handed over at once: the count the hasher reads is published, and a sleeping
- * hasher woken, once per batch (a system call, and a cache line passed between cores).
- * Half the ring: the hasher works through one half while the builder fills the other.
+ * Jobs handed over at once: the count the hasher reads is published once per batch (a
+ * cache line passed between cores). An eighth of the ring: the hasher starts on a batch
+ * while the builder fills the next ones (half the ring left it behind more often, and
+ * the builder waited for it).
  */
-const BATCH = RING_SLOTS / 2;
+const BATCH = RING_SLOTS / 8;
 /** How long the builder waits for the hasher between checks that it is alive. */
 const WAIT_SLICE_MS = 50;
 /** How long the hasher may make no progress while the builder waits before the builder hashes alone. */
@@ -300,17 +300,18 @@ export class DigitsThread<Piece extends object> {
     return !this.#alone;
   }
 
-  /** Tells the hasher of the jobs handed over since the last time, waking it if it sleeps. */
+  /** Tells the hasher of the jobs handed over since the last time (it looks every `POLL_MS`). */
   #publish(): void {
     this.#published = this.#submitted;
     Atomics.store(this.#control, SUBMITTED, this.#submitted);
-    if (Atomics.load(this.#control, HASHER_SLEEPS) !== 0) Atomics.notify(this.#control, SUBMITTED);
   }
 
   /** Waits for the hasher until `ready()` (which reads its progress), or gives up on it. */
   #waitUntil(ready: () => boolean): void {
     Atomics.store(this.#control, BUILDER_WAITS, 1);
     this.#publish();
+    // The hasher may be asleep until its next look: wake it, the builder has nothing else to do.
+    Atomics.notify(this.#control, SUBMITTED);
     let done = Atomics.load(this.#control, DONE);
     let since = performance.now();
     while (!ready()) {

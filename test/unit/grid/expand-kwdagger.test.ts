@@ -270,6 +270,27 @@ matrix:
     assertRows([...expandGrid(grid)], rowsOf('[{a: 1, b: 2}, {c: [3], a: 9}]'));
   });
 
+  // Base rows are made by an object literal that names the keys: keys that need quoting
+  // in it must come out as written, in order, with numeric keys where JS puts them.
+  const hostileKeys = [
+    { name: 'quotes, backslashes, line and paragraph separators', keys: ['a."q"', 'a.\\', 'a.\u2028\u2029', "a.'s", 'a.${x}'] },
+    { name: 'integer-like keys, which JS objects order first', keys: ['z.p', '10', '2', 'a.p'] },
+    { name: 'more keys than a literal names (set one by one)', keys: Array.from({ length: 70 }, (_, i) => `n.k${i}`) },
+  ];
+  for (const c of hostileKeys) {
+    test(`row keys: ${c.name}`, () => {
+      const text = `matrix:\n${c.keys.map((key, i) => `  ${JSON.stringify(key)}: [${i}, x${i}]`).join('\n')}\n`;
+      const rows: ValueMap[] = [];
+      for (const row of expandGrid(gridOf(text))) if (rows.push(row) === 2) break;
+      const expected: Record<string, Value> = {};
+      for (const [i, key] of c.keys.entries()) expected[key] = BigInt(i);
+      assert.deepStrictEqual(Object.entries(rows[0] as ValueMap), Object.entries(expected));
+      expected[c.keys[c.keys.length - 1] as string] = `x${c.keys.length - 1}`;
+      assert.deepStrictEqual(Object.entries(rows[1] as ValueMap), Object.entries(expected));
+      assert.equal(Object.getPrototypeOf(rows[0]), Object.prototype);
+    });
+  }
+
   test('expansion is lazy: the first rows of a 10^12-row grid come at once', () => {
     const axis = `[${Array.from({ length: 100 }, (_, i) => i).join(', ')}]`;
     const keys = Array.from({ length: 6 }, (_, i) => `k${i}: ${axis}`).join('\n');
