@@ -150,13 +150,16 @@ interface DigitsAt {
 
 /**
  * The digits seen in one node, and the place of the first job with each: a
- * {@link DigitsTable} of entry numbers, the entries' digits and places kept here.
+ * {@link DigitsTable} of entry numbers, the entries' digits and places kept here in
+ * blocks (doubling one buffer of a million entries' digits stopped the thread too).
  */
 class DigitsSet {
-  readonly #table = new DigitsTable<number, DigitsAt>((entry, probe) => sameBytes(probe.bytes, probe.at, this.#digits, entry * MAX_DIGITS, MAX_DIGITS));
-  #places = new Int32Array(1 << 10);
-  #digits = Buffer.alloc(MAX_DIGITS << 10);
-  readonly #probe: DigitsAt = { bytes: this.#digits, at: 0 };
+  readonly #table = new DigitsTable<number, DigitsAt>((entry, probe) =>
+    sameBytes(probe.bytes, probe.at, this.#digits[entry >> BLOCK_BITS] as Buffer, (entry & BLOCK_MASK) * MAX_DIGITS, MAX_DIGITS),
+  );
+  readonly #places: Int32Array[] = [];
+  readonly #digits: Buffer[] = [];
+  readonly #probe: DigitsAt = { bytes: Buffer.alloc(0), at: 0 };
 
   /** The place of the first job with the (padded) digits at `at` in `bytes`; records `place` for them when new. */
   firstPlace(bytes: Buffer, at: number, place: number): number {
@@ -166,26 +169,28 @@ class DigitsSet {
     this.#probe.bytes = bytes;
     this.#probe.at = at;
     const entry = this.#table.get(key, this.#probe);
-    if (entry !== undefined) return this.#places[entry] as number;
+    if (entry !== undefined) return (this.#places[entry >> BLOCK_BITS] as Int32Array)[entry & BLOCK_MASK] as number;
     this.#add(key, bytes, at, place);
     return FIRST_OF_ITS_DIGITS;
   }
 
   #add(key: number, bytes: Buffer, at: number, place: number): void {
     const entry = this.#table.size;
-    if (entry === this.#places.length) {
-      const places = new Int32Array(2 * entry);
-      places.set(this.#places);
-      this.#places = places;
-      const digits = Buffer.alloc(2 * this.#digits.length);
-      this.#digits.copy(digits);
-      this.#digits = digits;
+    const block = entry >> BLOCK_BITS;
+    if (block === this.#places.length) {
+      this.#places.push(new Int32Array(1 << BLOCK_BITS));
+      this.#digits.push(Buffer.alloc(MAX_DIGITS << BLOCK_BITS));
     }
-    this.#places[entry] = place;
-    copyBytes(bytes, at, this.#digits, entry * MAX_DIGITS, MAX_DIGITS);
+    const within = entry & BLOCK_MASK;
+    (this.#places[block] as Int32Array)[within] = place;
+    copyBytes(bytes, at, this.#digits[block] as Buffer, within * MAX_DIGITS, MAX_DIGITS);
     this.#table.add(key, entry);
   }
 }
+
+/** Entries of a {@link DigitsSet} block. */
+const BLOCK_BITS = 12;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 
 /**
  * A job's stream from its pieces: the head alone, or head and tail copied into one

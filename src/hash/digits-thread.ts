@@ -312,7 +312,10 @@ export class DigitsThread<Piece extends object> {
     this.#publish();
     // The hasher may be asleep until its next look: wake it, the builder has nothing else to do.
     Atomics.notify(this.#control, SUBMITTED);
+    // Read after saying it waits: progress made before that came with no wake-up, and
+    // `ready()` reading an older count would wait for a wake-up that never comes.
     let done = Atomics.load(this.#control, DONE);
+    this.#done = done;
     let since = performance.now();
     while (!ready()) {
       Atomics.wait(this.#control, DONE, done, WAIT_SLICE_MS);
