@@ -135,6 +135,59 @@ interface FrameRun {
   readonly middle: string;
   /** Whether the jobs that continue the run have this frame. */
   stable: boolean;
+  /** {@link head} but its tab, as a frame text (see {@link FrameText}). */
+  readonly set: FrameText;
+  /** The command pieces of the run's last job, and the frame its jobs' commands share. */
+  lastPieces: readonly CommandPiece[] | undefined;
+  command: CommandFrame | undefined;
+}
+
+/**
+ * What the commands of a run's jobs share: the pieces at both ends, the same for its
+ * jobs (a sweep's jobs under one upstream job differ in a few params), written once a
+ * run through variables. A recipe of the run is then
+ * `\t<set><own config body><cmd><the pieces in between><end>`.
+ */
+interface CommandFrame {
+  readonly pieces: readonly CommandPiece[];
+  /** Shared pieces at the start and at the end. */
+  readonly before: number;
+  readonly after: number;
+  /** `<middle>'<bodies of the pieces before>`. */
+  readonly cmd: FrameText;
+  /** `<bodies of the pieces after>'; $(GWC_RUN)`. */
+  readonly end: FrameText;
+}
+
+/**
+ * Recipe text every job of a run repeats, held by a variable from its second use (see
+ * `RecipeWriter.repeat`) when a definition can hold it: make strips a value's leading
+ * blanks and would take a `#` for a comment or a trailing backslash for a line that
+ * goes on. So the blanks at its ends stay in the recipe, and a text with `#` or a
+ * trailing backslash stays there whole.
+ */
+interface FrameText {
+  readonly lead: string;
+  readonly core: RepeatedText;
+  readonly trail: string;
+  readonly shareable: boolean;
+}
+
+/** Whether `pieces` have the frame's pieces at both ends. */
+function fitsFrame(frame: CommandFrame, pieces: readonly CommandPiece[]): boolean {
+  const count = pieces.length;
+  if (count !== frame.pieces.length) return false;
+  for (let i = 0; i < frame.before; i++) if (pieces[i] !== frame.pieces[i]) return false;
+  for (let i = count - frame.after; i < count; i++) if (pieces[i] !== frame.pieces[i]) return false;
+  return true;
+}
+
+function frameText(text: string): FrameText {
+  const core = text.trim();
+  const lead = text.slice(0, text.length - text.trimStart().length);
+  const trail = text.slice(lead.length + core.length);
+  const shareable = core !== '' && !core.includes('#') && !core.endsWith('\\');
+  return { lead, core: { text: core, uses: 0 }, trail, shareable };
 }
 
 /** The runner words a node's jobs with default outputs share, and what they were made from. */
@@ -148,6 +201,9 @@ interface NodeWords {
 
 /** Traits that keep a text out of a single-quoted word on one recipe line. */
 const UNQUOTABLE_IN_LINE = WORD_LINE_BREAK | WORD_NUL;
+
+/** How many frame texts the writer remembers (see `RecipeWriter.#frameTextOf`). */
+const REMEMBERED_FRAME_TEXTS = 1 << 12;
 
 /** How many command pieces a folder's jobs remember; a sweep's distinct values are far fewer. */
 const REMEMBERED_PIECES = 1 << 14;
@@ -232,6 +288,8 @@ export class RecipeWriter {
   /** Node name → the ` --output` words of its jobs whose outputs are the default paths (the same for all). */
   readonly #defaultOutputWords = new Map<string, string | undefined>();
   #run: FrameRun | undefined;
+  /** The pieces of the last command {@link #commandWord} wrote (a new run's first job's). */
+  #lastCommandPieces: readonly CommandPiece[] | undefined;
 
   constructor(graph: JobGraph, options: TargetOptions, root: RootPaths) {
     this.#graph = graph;
@@ -257,11 +315,88 @@ export class RecipeWriter {
     const parts = job.configParts;
     const run = this.#run;
     if (run?.stable === true && this.#continues(run, job, parts) && job.defaultOutputs && this.#covers(job)) {
-      const command = this.#commandWord(job);
       const ownBody = this.#ownBody(parts.own);
-      if (command !== undefined && ownBody !== null) return run.head + ownBody + run.middle + command + RECIPE_END;
+      const framed = ownBody === null ? undefined : this.#framedRecipe(run, job, ownBody);
+      if (framed !== undefined) return framed;
     }
     return this.#fullRecipe(job, parts);
+  }
+
+  /**
+   * A recipe of a stable run: its frame's texts (variables from their second use), the
+   * job's own config body, and the command pieces the frame leaves out. Undefined when
+   * one of those cannot be quoted on one line.
+   */
+  #framedRecipe(run: FrameRun, job: Job, ownBody: string): string | undefined {
+    const pieces = job.commandPieces;
+    const frame = this.#commandFrame(run, job, pieces);
+    run.lastPieces = pieces;
+    if (frame === undefined) return undefined;
+    const between = this.#bodiesOf(pieces, frame.before, pieces.length - frame.after, this.#piecesOf(job), job.dir);
+    if (between === undefined) return undefined;
+    return `\t${this.#frameTextIn(run.set, 'GWC_SET')}${ownBody}${this.#frameTextIn(frame.cmd, 'GWC_CMD')}${between}${this.#frameTextIn(frame.end, 'GWC_END')}\n`;
+  }
+
+  #frameTextIn(text: FrameText, stem: string): string {
+    return text.lead + (text.shareable ? this.repeat(text.core, stem) : text.core.text) + text.trail;
+  }
+
+  /**
+   * The run's command frame when `pieces` fit it; else a new one, from what they share
+   * with the run's last job's pieces at both ends (none when their counts differ: the
+   * frame then holds only the run's head and middle). Undefined when a shared piece
+   * cannot be quoted on one line.
+   */
+  #commandFrame(run: FrameRun, job: Job, pieces: readonly CommandPiece[]): CommandFrame | undefined {
+    const frame = run.command;
+    if (frame !== undefined && fitsFrame(frame, pieces)) return frame;
+    const last = run.lastPieces;
+    const remembered = this.#piecesOf(job);
+    let before = 0;
+    let after = 0;
+    if (last !== undefined && last.length === pieces.length) {
+      const count = pieces.length;
+      const shared = (i: number): boolean => last[i] === pieces[i] && this.#sharable(pieces[i] as CommandPiece, remembered, job.dir);
+      while (before < count && shared(before)) before++;
+      while (after < count - before && shared(count - 1 - after)) after++;
+    }
+    const head = this.#bodiesOf(pieces, 0, before, remembered, job.dir);
+    const tail = this.#bodiesOf(pieces, pieces.length - after, pieces.length, remembered, job.dir);
+    if (head === undefined || tail === undefined) return (run.command = undefined);
+    const cmd = this.#frameTextOf(`${run.middle}'${head}`);
+    const end = this.#frameTextOf(`${tail}'${RECIPE_END.slice(0, -1)}`);
+    run.command = { pieces, before, after, cmd, end };
+    return run.command;
+  }
+
+  /** Frame texts by text: a run whose frame is made again (its jobs' commands changed shape) keeps its variables. */
+  readonly #frameTexts = new Map<string, FrameText>();
+
+  #frameTextOf(text: string): FrameText {
+    let made = this.#frameTexts.get(text);
+    if (made === undefined) {
+      if (this.#frameTexts.size >= REMEMBERED_FRAME_TEXTS) this.#frameTexts.clear();
+      this.#frameTexts.set(text, (made = frameText(text)));
+    }
+    return made;
+  }
+
+  /** Whether a piece's quoted body is the same for every job of the folder (remembered: it names no job dir there), and quotable on one line. */
+  #sharable(piece: CommandPiece, remembered: FolderPieces, jobDir: string): boolean {
+    if (typeof piece !== 'string') return this.#dirPieceBody(piece) !== undefined;
+    return this.#pieceBody(piece, remembered, jobDir) !== undefined && remembered.bodies.has(piece);
+  }
+
+  /** The quoted bodies of `pieces[from, to)`, joined; undefined when one cannot be on one line. */
+  #bodiesOf(pieces: readonly CommandPiece[], from: number, to: number, remembered: FolderPieces, jobDir: string): string | undefined {
+    let body = '';
+    for (let i = from; i < to; i++) {
+      const piece = pieces[i] as CommandPiece;
+      const text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, jobDir) : this.#dirPieceBody(piece);
+      if (text === undefined) return undefined;
+      body += text;
+    }
+    return body;
   }
 
   /** {@link recipe} from its parts, noting the frame for the jobs after it. */
@@ -291,9 +426,22 @@ export class RecipeWriter {
     const run = this.#run;
     if (run !== undefined && this.#continues(run, job, parts) && run.head === head && run.middle === middle) {
       run.stable = job.defaultOutputs;
+      run.lastPieces = this.#lastCommandPieces;
       return;
     }
-    this.#run = { node: job.node, preds: job.predecessors, redo: job.redo, inherited: parts.inherited, ownEmpty: parts.own === '', head, middle, stable: false };
+    this.#run = {
+      node: job.node,
+      preds: job.predecessors,
+      redo: job.redo,
+      inherited: parts.inherited,
+      ownEmpty: parts.own === '',
+      head,
+      middle,
+      stable: false,
+      set: this.#frameTextOf(head.slice(1)),
+      lastPieces: this.#lastCommandPieces,
+      command: undefined,
+    };
   }
 
   /** Whether a job has what decides the frame of a run: its node, predecessors, redo, inherited members and whether it has own ones. */
@@ -344,6 +492,7 @@ export class RecipeWriter {
    */
   #commandWord(job: Job): string | undefined {
     const pieces = job.commandPieces;
+    this.#lastCommandPieces = pieces;
     if (pieces.length === 1 && typeof pieces[0] === 'string') {
       const command = pieces[0];
       const traits = wordTraits(command);

@@ -36,6 +36,9 @@ const CHAIN = `nodes:
 /** The chain's first two nodes: track's jobs come in runs under each predict job. */
 const TWO_NODES = CHAIN.slice(0, CHAIN.indexOf('  evaluate:'));
 
+/** {@link TWO_NODES} with a track param that the grid holds fixed while thresh sweeps: their commands share it. */
+const TWO_NODES_LABEL = TWO_NODES.replace('params: {thresh: 0.5}', 'params: {label: x, thresh: 0.5}');
+
 const FAN_IN = `nodes:
   a:
     command: run a
@@ -99,6 +102,24 @@ const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
     () => graphOf(TWO_NODES, `track.thresh: ${quoted(['a', 'b', 'c', 'd\ne', 'f', "g'h", 'i#j', 'k', 'l'])}\ntrack.sites: [null, null, /tmp/s.json, null]\n`),
     {},
   ],
+  // The command pieces a run shares go into variables: unless a definition cannot hold them (a #, a trailing backslash), and never with blanks at their ends.
+  [
+    'runs whose shared command pieces are hostile',
+    () =>
+      graphOf(
+        TWO_NODES_LABEL,
+        // One label per predict job: each run of track jobs (under one predict job) shares its label.
+        `matrices:\n${['a#b', 'c\\', ' lead', 'trail ', "q'q", 'd$e', '$(X)', 'plain']
+          .map((label, i) => `  - matrix: {predict.window: [${i}], track.label: [${JSON.stringify(label)}], track.thresh: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}\n`)
+          .join('')}`,
+      ),
+    {},
+  ],
+  [
+    'runs whose command ends in a backslash',
+    () => graphOf(TWO_NODES.replace('command: python -m track', 'command: "python -m track \\\\"'), 'predict.window: [1, 2]\ntrack.thresh: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n'),
+    {},
+  ],
   ['a workdir with a # (no variable may hold it)', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2, 0.3]\n', { workdir: '/srv/w#x y' }), {}],
 ];
 
@@ -158,6 +179,8 @@ describe('make recipes from cached pieces', () => {
           assert.doesNotMatch(line, /#/, 'a # would start a comment in a definition');
           const at = line.indexOf(' = ');
           const [name, value] = [line.slice(0, at), line.slice(at + 3)];
+          // Make strips a value's leading blanks, and a trailing backslash joins the next line.
+          assert.doesNotMatch(value, /^\s|\\$/, `${name}: no leading blank or trailing backslash`);
           assert.ok(!variables.has(name), `${name} is defined once`);
           variables.set(name, value);
         }
