@@ -194,8 +194,6 @@ interface NodeMakers extends NodeIdMakers {
   readonly jobs: DigitsTable<JobRecord>;
   /** `<root>/<group>/<node>/`: a job dir is this plus the process id. */
   readonly dirPrefix: string;
-  /** `[<dirPrefix><processPrefix>, <digits>]`, the digits set per job: joined, a job dir (one array for all). */
-  readonly dirParts: [string, string];
   /** {@link dirPrefix} without its slash. */
   readonly folder: string;
   /** The node's outputs and what `path.posix.join(dir, rel)` appends to a job dir for each ('' for '.'). */
@@ -242,15 +240,23 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
   const dirPrefix = `${nodeDirectory(options.root, node.group, node.name, options.profile)}/`;
   // A job dir is the prefix plus the id, which starts with the process prefix.
   const layout = { prefix: dirPrefix + ids.processPrefix, suffixes: outputSuffixes };
+  const outputs = { names: [...outputSuffixes.keys()], suffixes: [...outputSuffixes.values()] };
   return {
     ...ids,
     // A job's id is the process prefix plus its digits.
-    jobs: new DigitsTable((job, digits) => job.dir.length === dirPrefix.length + ids.processPrefix.length + digits.length && job.dir.endsWith(digits)),
+    jobs: new DigitsTable((job, digits) => job.digits === digits),
     dirPrefix,
-    dirParts: [dirPrefix + ids.processPrefix, ''],
     folder: dirPrefix.slice(0, -1),
-    outputs: { names: [...outputSuffixes.keys()], suffixes: [...outputSuffixes.values()] },
-    stage: { node, position, fingerprint: fingerprintOf(node), commandPieces: new CommandPieces(node, layout) },
+    outputs,
+    stage: {
+      node,
+      position,
+      fingerprint: fingerprintOf(node),
+      commandPieces: new CommandPieces(node, layout),
+      idPrefix: ids.processPrefix,
+      dirHead: dirPrefix + ids.processPrefix,
+      outputs,
+    },
     ownEntry: ownEntryMaker(node.name, ids.algoId),
     enabled: options.enable.get(node.name) ?? true,
   };
@@ -300,28 +306,38 @@ function decideStatus(node: string, enabled: EnableState, preds: readonly RowSlo
 
 /** {@link ProbedJob} for the job being made, refilled for each: the probe reads it during its call only. */
 class ProbedJobSlot implements ProbedJob {
-  dir = '';
   folder = '';
   fingerprint = '';
+  #digits = '';
+  #makers: NodeMakers | undefined;
   #final: ValueMap = {};
-  #outputNames: readonly string[] = [];
 
-  /** The id, sliced when asked: a probe asks only when the folder exists. */
+  /** The id, made when asked: a probe asks only when the folder exists. */
   get name(): string {
-    return this.dir.slice(this.folder.length + 1);
+    return (this.#makers as NodeMakers).processPrefix + this.#digits;
   }
 
-  fill(dir: string, makers: NodeMakers, final: ValueMap): this {
-    this.dir = dir;
+  get dir(): string {
+    return (this.#makers as NodeMakers).stage.dirHead + this.#digits;
+  }
+
+  fill(digits: string, makers: NodeMakers, final: ValueMap): this {
+    this.#digits = digits;
+    this.#makers = makers;
     this.folder = makers.folder;
     this.fingerprint = makers.stage.fingerprint;
     this.#final = final;
-    this.#outputNames = makers.outputs.names;
     return this;
   }
 
-  /** Bound: a probe may take it out of the object. */
-  readonly outputs = (): readonly string[] => this.#outputNames.map((name) => this.#final[name] as string);
+  /** Bound: a probe may take it out of the object. Outputs at their default path are null in the kept config. */
+  readonly outputs = (): readonly string[] => {
+    const { names, suffixes } = (this.#makers as NodeMakers).outputs;
+    return names.map((name, i) => {
+      const value = this.#final[name];
+      return typeof value === 'string' ? value : this.dir + (suffixes[i] as string);
+    });
+  };
 }
 
 const PROBED: Readonly<Record<ProbeResult, StatusDecision>> = {
@@ -596,16 +612,10 @@ export class GraphBuilder {
       const position = job === undefined ? -1 : (this.#position.get(job.node) as number);
       if (job === undefined || !this.#isLeaf[position]) return;
       if (thread.full) this.#settleOldest(thread);
-      thread.pushDigits(job.dir.slice(this.#digitsStart(position)), position, place);
+      thread.pushDigits(job.digits, position, place);
       this.#pendingCount += 1;
     });
     return thread;
-  }
-
-  /** Where the digits start in the dirs of a node's jobs. */
-  #digitsStart(position: number): number {
-    const makers = this.#makers[position] as NodeMakers;
-    return makers.dirPrefix.length + makers.processPrefix.length;
   }
 
   #settleOldest(thread: DigitsThread<StreamPiece>): void {
@@ -646,7 +656,7 @@ export class GraphBuilder {
       const job = this.#order[place];
       const position = job === undefined ? -1 : (this.#position.get(job.node) as number);
       if (job === undefined || !this.#isLeaf[position]) continue;
-      const digits = job.dir.slice(this.#digitsStart(position));
+      const digits = job.digits;
       const makers = this.#makers[position] as NodeMakers;
       const key = digitsKey(digits);
       if (makers.jobs.get(key, digits) === undefined) makers.jobs.add(key, job);
@@ -662,7 +672,7 @@ export class GraphBuilder {
   #notePerfCollapse(stats: NodeStats, job: JobRecord, configured: ConfiguredNode): void {
     let differs = false;
     for (const [key, value] of configured.perf) {
-      if (toJson(value) !== toJson(job.final[key] ?? null)) {
+      if (toJson(value) !== toJson(job.valueOf(key) ?? null)) {
         stats.collapsedPerf.add(key);
         differs = true;
       }
@@ -677,17 +687,12 @@ export class GraphBuilder {
   #createJob(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], digits: string, own: DependsEntry, rowIndex: number): JobRecord {
     const { stage } = makers;
     const node = stage.node;
-    // One flat string: a `+` of long strings is a tree of them, which the first target
-    // to scan each would copy flat again, a million small copies for the collector to
-    // move (join builds the text flat at once; measured: +95 MiB and a slower emit).
-    const parts = makers.dirParts;
-    parts[1] = digits;
-    const dir = parts.join('');
-    const final = finalConfig(configured, dir, makers.outputs);
+    // No dir is made: the job keeps its digits (see JobRecord).
+    const final = finalConfig(configured, makers.outputs);
     const fromCli = makers.enabled;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
-    const probe = this.#options.probe(this.#probed.fill(dir, makers, final));
+    const probe = this.#options.probe(this.#probed.fill(digits, makers, final));
     const decision = decideStatus(node.name, enabledState, preds, probe, this.#options.skipExisting);
     const stats = this.#stats[stage.position] as NodeStats;
     stats.statuses[decision.status] += 1;
@@ -697,7 +702,7 @@ export class GraphBuilder {
       {
         stage,
         own: this.#ownConfig(own, configKeys, configured),
-        dir,
+        digits,
         decision,
         redo: enabledState === 'redo',
         staleMarker: probe === 'stale',

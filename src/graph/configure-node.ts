@@ -260,9 +260,10 @@ export function configureNode(
 /**
  * kwdagger's `final_config`: requested keys first (row order), then inputs,
  * outputs, perf and algo params; later groups overwrite values but keep positions.
- * This is the argv order of the default command rendering.
+ * This is the argv order of the default command rendering. An output at its default
+ * path is null here: the job makes the path from its dir when asked (see `JobRecord.final`).
  */
-export function finalConfig(configured: ConfiguredNode, dir: string, outputs: NodeOutputs): ValueMap {
+export function finalConfig(configured: ConfiguredNode, outputs: NodeOutputs): ValueMap {
   // An object keeps a key's first position when it is set again, as kwdagger's dict does.
   // Lists and for-in rather than map iterators: a million configs, no iterator garbage.
   const final: Record<string, Value> = {};
@@ -271,7 +272,7 @@ export function finalConfig(configured: ConfiguredNode, dir: string, outputs: No
   for (let i = 0; i < resolved.names.length; i++) final[resolved.names[i] as string] = resolved.values[i] as Value;
   for (let i = 0; i < outputs.names.length; i++) {
     const name = outputs.names[i] as string;
-    final[name] = outputPath(requested.get(name), dir, outputs.suffixes[i] as string);
+    final[name] = outputOverride(requested.get(name));
   }
   const perf = perfEntries(configured.perf);
   for (let i = 0; i < perf.names.length; i++) final[perf.names[i] as string] = perf.values[i] as Value;
@@ -294,9 +295,9 @@ function perfEntries(perf: ReadonlyMap<string, Value>): { readonly names: readon
   return entries;
 }
 
-/** An output's path: the grid's override when it set a text, else the default under the job dir. */
-function outputPath(override: Value | undefined, dir: string, suffix: string): string {
-  return typeof override === 'string' ? override : dir + suffix;
+/** An output's value: the grid's path when it set a text, else null, for the default path under the job dir (see `JobRecord.final`). */
+function outputOverride(override: Value | undefined): string | null {
+  return typeof override === 'string' ? override : null;
 }
 
 /** Whether every output of a job is at its default path (the grid overrides none with a text). */

@@ -4,6 +4,7 @@ import type { Value, ValueMap } from '../values/value.js';
 import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
+import type { NodeOutputs } from './configure-node.js';
 import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
 import { ScalarPathMemo } from '../values/scalar-path-memo.js';
 
@@ -16,6 +17,12 @@ export interface JobStage {
   readonly fingerprint: string;
   /** Renders the node's commands, remembering the pieces its jobs share. */
   readonly commandPieces: CommandPieces;
+  /** What a job's id starts with (`<node>_id_`): the rest is its hash digits. */
+  readonly idPrefix: string;
+  /** What a job's dir starts with, `<folder>/<idPrefix>`: the rest is its hash digits. */
+  readonly dirHead: string;
+  /** The node's outputs and what each default path appends to the job dir. */
+  readonly outputs: NodeOutputs;
 }
 
 /** A job's status with its reason; the common ones are shared constants. */
@@ -29,7 +36,11 @@ export interface StatusDecision {
 }
 
 /** Everything known about a job when it is created. */
-export interface JobInit extends Pick<Job, 'dir' | 'redo' | 'staleMarker' | 'defaultOutputs' | 'final' | 'rowOptions'> {
+export interface JobInit extends Pick<Job, 'redo' | 'staleMarker' | 'defaultOutputs' | 'rowOptions'> {
+  /** The hash digits of its process id: its id is the stage's `idPrefix` plus these, its dir the stage's `dirHead` plus these. */
+  readonly digits: string;
+  /** Its final config, but null for each output at its default path (see {@link JobRecord.final}). */
+  readonly final: ValueMap;
   /** Its algo id and own members, shared with the node's jobs of the same own config (see {@link OwnConfig}). */
   readonly own: OwnConfig;
   readonly stage: JobStage;
@@ -116,6 +127,9 @@ function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
 
 /** Text and lists a job keeps for its descendants (see {@link JobRecord}). */
 interface UpstreamCache {
+  /** Its dir and output paths, made once: descendants ask for them again and again. */
+  dir?: string;
+  outputPaths?: Record<string, string>;
   /** `[this job]`: what a job whose one predecessor is this job gives as its predecessors. */
   alone?: readonly JobRecord[];
   lineage?: readonly JobRecord[];
@@ -158,12 +172,16 @@ const SLASH = 47;
  * access from small stored fields, so a million-job graph fits in memory.
  */
 export class JobRecord implements Job {
-  /** The last segment of the dir, sliced when first asked: most targets name a job by its dir. */
-  #id: string | undefined;
   /** Its algo id, and its own members once made: shared with jobs of the same own config. */
   readonly #own: OwnConfig;
-  readonly dir: string;
-  readonly final: ValueMap;
+  /**
+   * The hash digits of its process id. Its id and dir are made from them when asked,
+   * not kept: a million kept dirs (and default output paths, which hold the dir) were
+   * a third of what a sweep's jobs keep, and what the garbage collector copies twice.
+   */
+  readonly digits: string;
+  /** The final config with null for each output at its default path (see {@link final}). */
+  readonly #values: ValueMap;
   /** Stage, status, flags, config keys and row options: shared with the node's previous job when equal. */
   readonly #kind: JobKind;
   /**
@@ -180,8 +198,8 @@ export class JobRecord implements Job {
   /** `previous`: the node's job made before this one, whose shared parts this one may reuse. */
   constructor(init: JobInit, previous?: JobRecord) {
     this.#own = init.own;
-    this.dir = init.dir;
-    this.final = init.final;
+    this.digits = init.digits;
+    this.#values = init.final;
     this.#kind = kindOf(init, previous === undefined ? undefined : previous.#kind);
     const preds = init.predJobs;
     this.#preds = preds instanceof JobRecord ? preds : preds.length === 0 ? undefined : preds.length === 1 ? preds[0] : preds;
@@ -193,8 +211,31 @@ export class JobRecord implements Job {
   }
 
   get id(): string {
-    this.#id ??= this.dir.slice(this.dir.lastIndexOf('/') + 1);
-    return this.#id;
+    return this.#kind.stage.idPrefix + this.digits;
+  }
+
+  /** Its dir: made on each ask, but kept once descendants ask for it (an upstream job's is asked for by every job under it). */
+  get dir(): string {
+    const cache = this.#upstream;
+    if (cache !== undefined) return (cache.dir ??= this.#kind.stage.dirHead + this.digits);
+    return this.#kind.stage.dirHead + this.digits;
+  }
+
+  /** The final config its command receives, made on each ask (see {@link #values}). */
+  get final(): ValueMap {
+    const { names, suffixes } = this.#kind.stage.outputs;
+    if (names.length === 0) return this.#values;
+    const final: Record<string, Value> = { ...this.#values };
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if (typeof final[name] !== 'string') final[name] = this.dir + (suffixes[i] as string);
+    }
+    return final;
+  }
+
+  /** The value of a config key that is not an output (no need to make the whole config). */
+  valueOf(key: string): Value | undefined {
+    return this.#values[key];
   }
 
   get rowOptions(): RowOptions {
@@ -269,7 +310,16 @@ export class JobRecord implements Job {
 
   /** The path of one output (its final config value: the default path or the grid's override). */
   outputPath(name: string): string {
-    return this.final[name] as string;
+    const value = this.#values[name];
+    if (typeof value === 'string') return value;
+    const cache = this.#upstream;
+    const paths = cache === undefined ? undefined : (cache.outputPaths ??= {});
+    const known = paths?.[name];
+    if (known !== undefined) return known;
+    const { names, suffixes } = this.#kind.stage.outputs;
+    const path = this.dir + (suffixes[names.indexOf(name)] as string);
+    if (paths !== undefined) paths[name] = path;
+    return path;
   }
 
   get outputs(): Readonly<Record<string, string>> {
@@ -293,7 +343,10 @@ export class JobRecord implements Job {
   }
 
   get commandPieces(): readonly CommandPiece[] {
-    return this.#kind.stage.commandPieces.of(this.final, this.defaultOutputs);
+    const { commandPieces } = this.#kind.stage;
+    const defaultOutputs = this.defaultOutputs;
+    // Pieces of default outputs around the job dir need no path: then the kept values do.
+    return commandPieces.of(commandPieces.readsOutputPaths(defaultOutputs) ? this.final : this.#values, defaultOutputs);
   }
 
   get command(): string {
@@ -343,8 +396,8 @@ export class JobRecord implements Job {
   /** The value of the i-th key of {@link ConfigKeys}: algo keys, then perf keys. */
   #ownValue(i: number): Value {
     const { algo, perf } = this.#kind.configKeys;
-    // `final` holds every algo value (it is written last there) and every perf value.
-    return i < algo.length ? (this.final[algo[i] as string] as Value) : (this.final[perf[i - algo.length] as string] ?? null);
+    // The final config holds every algo value (written last there) and every perf value; outputs are neither.
+    return i < algo.length ? (this.#values[algo[i] as string] as Value) : (this.#values[perf[i - algo.length] as string] ?? null);
   }
 
   /**

@@ -101,6 +101,15 @@ export class CommandPieces {
   }
 
   /**
+   * Whether {@link of} reads the output paths in the final config: unless the command
+   * has no argument template and every output is at its default path with a piece
+   * around the job dir.
+   */
+  readsOutputPaths(defaultOutputs: boolean): boolean {
+    return this.#node.args !== undefined || !defaultOutputs || this.#dirPieces.size < this.#node.outputs.size;
+  }
+
+  /**
    * The pieces of a job's command. `defaultOutputs`: every output of the job has its
    * default path (the grid set none), so output values are the job dir plus a suffix.
    */

@@ -332,7 +332,7 @@ export class RecipeWriter {
     const frame = this.#commandFrame(run, job, pieces);
     run.lastPieces = pieces;
     if (frame === undefined) return undefined;
-    const between = this.#bodiesOf(pieces, frame.before, pieces.length - frame.after, this.#piecesOf(job), job.dir);
+    const between = this.#bodiesOf(pieces, frame.before, pieces.length - frame.after, this.#piecesOf(job), job);
     if (between === undefined) return undefined;
     return `\t${this.#frameTextIn(run.set, 'GWC_SET')}${ownBody}${this.#frameTextIn(frame.cmd, 'GWC_CMD')}${between}${this.#frameTextIn(frame.end, 'GWC_END')}\n`;
   }
@@ -356,12 +356,12 @@ export class RecipeWriter {
     let after = 0;
     if (last !== undefined && last.length === pieces.length) {
       const count = pieces.length;
-      const shared = (i: number): boolean => last[i] === pieces[i] && this.#sharable(pieces[i] as CommandPiece, remembered, job.dir);
+      const shared = (i: number): boolean => last[i] === pieces[i] && this.#sharable(pieces[i] as CommandPiece, remembered, job);
       while (before < count && shared(before)) before++;
       while (after < count - before && shared(count - 1 - after)) after++;
     }
-    const head = this.#bodiesOf(pieces, 0, before, remembered, job.dir);
-    const tail = this.#bodiesOf(pieces, pieces.length - after, pieces.length, remembered, job.dir);
+    const head = this.#bodiesOf(pieces, 0, before, remembered, job);
+    const tail = this.#bodiesOf(pieces, pieces.length - after, pieces.length, remembered, job);
     if (head === undefined || tail === undefined) return (run.command = undefined);
     const cmd = this.#frameTextOf(`${run.middle}'${head}`);
     const end = this.#frameTextOf(`${tail}'${RECIPE_END.slice(0, -1)}`);
@@ -382,17 +382,17 @@ export class RecipeWriter {
   }
 
   /** Whether a piece's quoted body is the same for every job of the folder (remembered: it names no job dir there), and quotable on one line. */
-  #sharable(piece: CommandPiece, remembered: FolderPieces, jobDir: string): boolean {
+  #sharable(piece: CommandPiece, remembered: FolderPieces, job: Job): boolean {
     if (typeof piece !== 'string') return this.#dirPieceBody(piece) !== undefined;
-    return this.#pieceBody(piece, remembered, jobDir) !== undefined && remembered.bodies.has(piece);
+    return this.#pieceBody(piece, remembered, job) !== undefined && remembered.bodies.has(piece);
   }
 
-  /** The quoted bodies of `pieces[from, to)`, joined; undefined when one cannot be on one line. */
-  #bodiesOf(pieces: readonly CommandPiece[], from: number, to: number, remembered: FolderPieces, jobDir: string): string | undefined {
+  /** The quoted bodies of `pieces[from, to)` of a job's command, joined; undefined when one cannot be on one line. */
+  #bodiesOf(pieces: readonly CommandPiece[], from: number, to: number, remembered: FolderPieces, job: Job): string | undefined {
     let body = '';
     for (let i = from; i < to; i++) {
       const piece = pieces[i] as CommandPiece;
-      const text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, jobDir) : this.#dirPieceBody(piece);
+      const text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job) : this.#dirPieceBody(piece);
       if (text === undefined) return undefined;
       body += text;
     }
@@ -506,7 +506,7 @@ export class RecipeWriter {
       const piece = pieces[i] as CommandPiece;
       let text = lastPieces[i] === piece ? lastBodies[i] : undefined;
       if (text === undefined) {
-        text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job.dir) : this.#dirPieceBody(piece);
+        text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job) : this.#dirPieceBody(piece);
         if (text === undefined) {
           remembered.lastPieces = [];
           return undefined;
@@ -519,14 +519,14 @@ export class RecipeWriter {
     return `'${body}'`;
   }
 
-  /** The quoted body of a text piece, remembered unless it names a job dir of the folder; undefined when it cannot be on one line. */
-  #pieceBody(piece: string, remembered: FolderPieces, jobDir: string): string | undefined {
+  /** The quoted body of a text piece of a job's command, remembered unless it names a job dir of the folder; undefined when it cannot be on one line. */
+  #pieceBody(piece: string, remembered: FolderPieces, job: Job): string | undefined {
     let text = remembered.bodies.get(piece);
     if (text !== undefined) return text;
     const traits = wordTraits(piece);
     if (traits & UNQUOTABLE_IN_LINE) return undefined;
     const quoted = recipeQuotedBody(piece, traits);
-    if (quoted.includes(remembered.folder)) return this.#shortenPaths(quoted, jobDir);
+    if (quoted.includes(remembered.folder)) return this.#shortenPaths(quoted, job.dir);
     text = this.#shortenRoot(quoted);
     if (remembered.bodies.size < REMEMBERED_PIECES) remembered.bodies.set(piece, text);
     return text;

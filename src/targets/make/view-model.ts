@@ -24,6 +24,8 @@ export interface RuleContext extends RootPaths {
   readonly recipes: RecipeWriter;
   /** Upstream job → its marker as a prerequisite (asked once per dependent job). */
   readonly prerequisites: Map<Job, RepeatedText>;
+  /** Node → its folder as a make path: a job's marker is that, its id and the marker's name. */
+  readonly folders: ReadonlyMap<string, string>;
 }
 
 /** Builds the frame's view model. */
@@ -46,7 +48,8 @@ export function makefileFrame(graph: JobGraph, options: TargetOptions): Makefile
 export function ruleContext(graph: JobGraph, options: TargetOptions): RuleContext {
   const prefix = rootPrefix(graph.root);
   const root = { rootPrefix: prefix, rootSlash: `${prefix}/` };
-  return { graph, ...root, recipes: new RecipeWriter(graph, options, root), prerequisites: new Map() };
+  const folders = new Map(graph.nodes.map((node) => [node.name, makePath(node.folder, root)]));
+  return { graph, ...root, recipes: new RecipeWriter(graph, options, root), prerequisites: new Map(), folders };
 }
 
 function rootPrefix(root: string): string {
@@ -59,12 +62,12 @@ export function makePath(path: string, context: RootPaths): string {
 }
 
 /**
- * A job's done marker as a make target or prerequisite. The marker is `<dir>/.gwc-done`
- * (the runtime contract): made from the dir, which the Makefile needs flat anyway,
- * rather than from a marker string of its own, which would be copied flat once more.
+ * A job's done marker as a make target or prerequisite: `<dir>/.gwc-done` (the runtime
+ * contract), its dir being its node's folder and its id. Made from those rather than
+ * from the dir, which a job makes when asked and which `makePath` would scan.
  */
-export function markerPath(job: Job, context: RootPaths): string {
-  return `${makePath(job.dir, context)}/${MARKER_NAME}`;
+export function markerPath(job: Job, context: RuleContext): string {
+  return `${context.folders.get(job.node) as string}/${job.id}/${MARKER_NAME}`;
 }
 
 /**
@@ -130,11 +133,10 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
     const ids = `GWC_IDS_${node.name}`;
     // Ids, not markers: a job dir is its node's folder plus its id, and make puts the rest back.
     buffer.push(`\n${ids} :=`);
-    const idStart = node.folder.length + 1;
     // Made again rather than kept from the rules: a million kept strings cost more to collect.
     for (let i = 0; i < jobs.length; i += IDS_PER_LINE) {
       let line = ' \\\n ';
-      for (const job of jobs.slice(i, i + IDS_PER_LINE)) line += ` ${job.dir.slice(idStart)}`;
+      for (const job of jobs.slice(i, i + IDS_PER_LINE)) line += ` ${job.id}`;
       if (buffer.push(line)) yield buffer.take();
     }
     buffer.push(`\n${markers} := $(patsubst %,${makePath(node.folder, context)}/%/${MARKER_NAME},$(${ids}))`);
