@@ -323,6 +323,74 @@ describe('job dirs are their node folder plus an id of ASCII letters, digits, _ 
   }
 });
 
+describe('a job makes its dir and default output paths when asked', () => {
+  // A job keeps its hash digits and null for each default output: whatever asks (command,
+  // final config, output paths, the probe) must see the paths as if they were kept.
+  const cases: { name: string; pipeline: string; grid: string; root?: string; sites: (dir: string) => string; command: (dir: string, heatmaps: string) => string }[] = [
+    {
+      name: 'default outputs under a bare root (the command spells them around the dir)',
+      pipeline: PIPELINE,
+      grid: 'track.thresh: [0.1]',
+      sites: (dir) => `${dir}/sites.json`,
+      command: (dir, heatmaps) => `node track.js --thresh=0.1 --heatmaps=${heatmaps} --sites=${dir}/sites.json`,
+    },
+    {
+      name: 'default outputs under a root the shell must quote',
+      pipeline: PIPELINE,
+      grid: 'track.thresh: [0.1]',
+      root: '/srv/my runs',
+      sites: (dir) => `${dir}/sites.json`,
+      command: (dir, heatmaps) => `node track.js --thresh=0.1 --heatmaps='${heatmaps}' --sites='${dir}/sites.json'`,
+    },
+    {
+      name: 'an output the grid sets',
+      pipeline: PIPELINE,
+      grid: 'track.thresh: [0.1]\ntrack.sites: /tmp/s.json',
+      sites: () => '/tmp/s.json',
+      command: (_, heatmaps) => `node track.js --thresh=0.1 --sites=/tmp/s.json --heatmaps=${heatmaps}`,
+    },
+    {
+      name: 'an argument template that names the output',
+      pipeline: PIPELINE.replace('command: node track.js', 'command: node track.js\n    args: ["{sites}", "-t", "{thresh}"]'),
+      grid: 'track.thresh: [0.1]',
+      sites: (dir) => `${dir}/sites.json`,
+      command: (dir) => `node track.js ${dir}/sites.json -t 0.1`,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const graph = compileText(c.pipeline, c.grid, c.root === undefined ? {} : { root: c.root }).value!;
+      const [predict, track] = graph.jobs as [Job, Job];
+      const heatmaps = `${predict.dir}/heatmaps.json`;
+      assert.equal(predict.outputPath('heatmaps'), heatmaps);
+      assert.equal(track.dir, `${graph.nodes[1]!.folder}/${track.id}`);
+      assert.equal(track.outputPath('sites'), c.sites(track.dir));
+      assert.deepEqual(track.outputs, { sites: c.sites(track.dir) });
+      assert.equal(track.final['sites'], c.sites(track.dir));
+      assert.equal(track.final['heatmaps'], heatmaps);
+      assert.equal(track.command, c.command(track.dir, heatmaps));
+    });
+  }
+
+  test('the probe sees the dir, name and output paths', () => {
+    const seen: string[][] = [];
+    compileText(PIPELINE, 'track.thresh: [0.1]', {
+      probe: (job) => {
+        seen.push([job.dir, job.name, ...job.outputs()]);
+        return 'absent';
+      },
+    });
+    assert.deepEqual(
+      seen.map(([dir, name, ...outputs]) => [dir === `${posix.dirname(dir!)}/${name}`, outputs.every((path) => path.startsWith(`${dir}/`))]),
+      [
+        [true, true],
+        [true, true],
+      ],
+    );
+    assert.match(seen[1]![2]!, /\/track\/track_id_\w+\/sites\.json$/);
+  });
+});
+
 describe('relativeTo matches path.posix.relative on normalized absolute paths', () => {
   const cases: [string, string][] = [
     ['/r/a/.pred/p', '/r/p/x'],
