@@ -323,7 +323,16 @@ export class JobRecord implements Job {
   }
 
   get outputs(): Readonly<Record<string, string>> {
-    return Object.fromEntries([...this.#kind.stage.node.outputs.keys()].map((name) => [name, this.outputPath(name)]));
+    const { names, suffixes } = this.#kind.stage.outputs;
+    const outputs: Record<string, string> = {};
+    // The dir made once for all of them (each ask makes it anew).
+    let dir: string | undefined;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const value = this.#values[name];
+      outputs[name] = typeof value === 'string' ? value : (dir ??= this.dir) + (suffixes[i] as string);
+    }
+    return outputs;
   }
 
   /** Records another grid row that configures this same job. */
@@ -457,11 +466,14 @@ export class JobRecord implements Job {
 
   get links(): readonly JobLink[] {
     const links: JobLink[] = [];
+    // Made once here: each ask makes them anew.
+    const dir = this.dir;
+    const id = this.id;
     for (const pred of this.predecessors) {
-      const predLink = `${this.dir}/.pred/${pred.node}/${pred.id}`;
-      const succLink = `${pred.dir}/.succ/${this.node}/${this.id}`;
+      const predLink = `${dir}/.pred/${pred.node}/${pred.id}`;
+      const succLink = `${pred.dir}/.succ/${this.node}/${id}`;
       links.push({ path: predLink, target: relativeTo(posix.dirname(predLink), pred.dir) });
-      links.push({ path: succLink, target: relativeTo(posix.dirname(succLink), this.dir) });
+      links.push({ path: succLink, target: relativeTo(posix.dirname(succLink), dir) });
     }
     return links;
   }

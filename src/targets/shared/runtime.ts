@@ -32,7 +32,8 @@ export function runnerEnvironment(options: TargetOptions): [name: string, value:
  */
 export function runnerArgs(job: Job, graph: JobGraph, options: TargetOptions): string[] {
   const args = ['--dir', job.dir, '--id', job.id, '--fp', job.fingerprint, '--config', job.configJson];
-  for (const name of Object.keys(job.outputs).sort()) args.push('--output', job.outputs[name] as string);
+  const outputs = job.outputs;
+  for (const name of Object.keys(outputs).sort()) args.push('--output', outputs[name] as string);
   for (const dir of job.ancestorDirs) args.push('--see-also', dir);
   if (options.enableLinks) {
     for (const link of job.links) args.push('--link', `${link.path}=${link.target}`);
