@@ -23,7 +23,7 @@ import { hasKeysInOrder } from '../values/keys.js';
 import { hasMemoScalarValues } from '../values/scalar-path-memo.js';
 import { toJson } from '../values/py-format.js';
 import type { ValueMap } from '../values/value.js';
-import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, type ConfiguredNode, type NodeKeys, type NodeOutputs, type ResolvedInputs, type RowContext } from './configure-node.js';
+import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, outputPathOf, type ConfiguredNode, type NodeKeys, type ResolvedInputs, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, OwnConfig, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
@@ -196,8 +196,6 @@ interface NodeMakers extends NodeIdMakers {
   readonly dirPrefix: string;
   /** {@link dirPrefix} without its slash. */
   readonly folder: string;
-  /** The node's outputs and what `path.posix.join(dir, rel)` appends to a job dir for each ('' for '.'). */
-  readonly outputs: NodeOutputs;
   readonly stage: JobStage;
   /** The node's own `depends` entry for an algo config, its algo id the value (remembered: a sweep repeats them). */
   readonly ownEntry: (algo: ValueMap) => DependsEntry;
@@ -240,6 +238,7 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
   const dirPrefix = `${nodeDirectory(options.root, node.group, node.name, options.profile)}/`;
   // A job dir is the prefix plus the id, which starts with the process prefix.
   const layout = { prefix: dirPrefix + ids.processPrefix, suffixes: outputSuffixes };
+  // What `path.posix.join(dir, rel)` appends to a job dir for each output ('' for '.').
   const outputs = { names: [...outputSuffixes.keys()], suffixes: [...outputSuffixes.values()] };
   return {
     ...ids,
@@ -247,7 +246,6 @@ function nodeMakers(node: PipelineNode, position: number, options: BuildOptions)
     jobs: new DigitsTable((job, digits) => job.digits === digits),
     dirPrefix,
     folder: dirPrefix.slice(0, -1),
-    outputs,
     stage: {
       node,
       position,
@@ -330,13 +328,11 @@ class ProbedJobSlot implements ProbedJob {
     return this;
   }
 
-  /** Bound: a probe may take it out of the object. Outputs at their default path are null in the kept config. */
+  /** Bound: a probe may take it out of the object. */
   readonly outputs = (): readonly string[] => {
-    const { names, suffixes } = (this.#makers as NodeMakers).outputs;
-    return names.map((name, i) => {
-      const value = this.#final[name];
-      return typeof value === 'string' ? value : this.dir + (suffixes[i] as string);
-    });
+    const { names, suffixes } = (this.#makers as NodeMakers).stage.outputs;
+    const dir = this.dir;
+    return names.map((name, i) => outputPathOf(this.#final[name], dir, suffixes[i] as string));
   };
 }
 
@@ -688,7 +684,7 @@ export class GraphBuilder {
     const { stage } = makers;
     const node = stage.node;
     // No dir is made: the job keeps its digits (see JobRecord).
-    const final = finalConfig(configured, makers.outputs);
+    const final = finalConfig(configured, makers.stage.outputs);
     const fromCli = makers.enabled;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
@@ -706,7 +702,7 @@ export class GraphBuilder {
         decision,
         redo: enabledState === 'redo',
         staleMarker: probe === 'stale',
-        defaultOutputs: hasDefaultOutputs(configured, makers.outputs),
+        defaultOutputs: hasDefaultOutputs(configured, makers.stage.outputs),
         predJobs: preds.length === 1 ? recordOf(preds[0] as RowSlot) : [...new Set(preds.map(recordOf))],
         final,
         configKeys,

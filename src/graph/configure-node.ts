@@ -295,9 +295,14 @@ function perfEntries(perf: ReadonlyMap<string, Value>): { readonly names: readon
   return entries;
 }
 
-/** An output's value: the grid's path when it set a text, else null, for the default path under the job dir (see `JobRecord.final`). */
+/** An output's value: the grid's path when it set a text, else null, for the default path under the job dir (see {@link outputPathOf}). */
 function outputOverride(override: Value | undefined): string | null {
   return typeof override === 'string' ? override : null;
+}
+
+/** An output's path from its value in a {@link finalConfig}: the grid's path, or its default, the job dir plus the output's suffix. */
+export function outputPathOf(value: Value | undefined, dir: string, suffix: string): string {
+  return typeof value === 'string' ? value : dir + suffix;
 }
 
 /** Whether every output of a job is at its default path (the grid overrides none with a text). */

@@ -4,7 +4,7 @@ import type { Value, ValueMap } from '../values/value.js';
 import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
-import type { NodeOutputs } from './configure-node.js';
+import { outputPathOf, type NodeOutputs } from './configure-node.js';
 import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
 import { ScalarPathMemo } from '../values/scalar-path-memo.js';
 
@@ -226,9 +226,10 @@ export class JobRecord implements Job {
     const { names, suffixes } = this.#kind.stage.outputs;
     if (names.length === 0) return this.#values;
     const final: Record<string, Value> = { ...this.#values };
+    const dir = this.dir;
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
-      if (typeof final[name] !== 'string') final[name] = this.dir + (suffixes[i] as string);
+      final[name] = outputPathOf(final[name], dir, suffixes[i] as string);
     }
     return final;
   }
@@ -317,7 +318,7 @@ export class JobRecord implements Job {
     const known = paths?.[name];
     if (known !== undefined) return known;
     const { names, suffixes } = this.#kind.stage.outputs;
-    const path = this.dir + (suffixes[names.indexOf(name)] as string);
+    const path = outputPathOf(value, this.dir, suffixes[names.indexOf(name)] as string);
     if (paths !== undefined) paths[name] = path;
     return path;
   }
@@ -326,11 +327,10 @@ export class JobRecord implements Job {
     const { names, suffixes } = this.#kind.stage.outputs;
     const outputs: Record<string, string> = {};
     // The dir made once for all of them (each ask makes it anew).
-    let dir: string | undefined;
+    const dir = this.dir;
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
-      const value = this.#values[name];
-      outputs[name] = typeof value === 'string' ? value : (dir ??= this.dir) + (suffixes[i] as string);
+      outputs[name] = outputPathOf(this.#values[name], dir, suffixes[i] as string);
     }
     return outputs;
   }

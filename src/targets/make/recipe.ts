@@ -383,16 +383,19 @@ export class RecipeWriter {
 
   /** Whether a piece's quoted body is the same for every job of the folder (remembered: it names no job dir there), and quotable on one line. */
   #sharable(piece: CommandPiece, remembered: FolderPieces, job: Job): boolean {
-    if (typeof piece !== 'string') return this.#dirPieceBody(piece) !== undefined;
-    return this.#pieceBody(piece, remembered, job) !== undefined && remembered.bodies.has(piece);
+    return this.#bodyOf(piece, remembered, job) !== undefined && (typeof piece !== 'string' || remembered.bodies.has(piece));
+  }
+
+  /** The quoted body of a piece of a job's command; undefined when it cannot be on one line. */
+  #bodyOf(piece: CommandPiece, remembered: FolderPieces, job: Job): string | undefined {
+    return typeof piece === 'string' ? this.#pieceBody(piece, remembered, job) : this.#dirPieceBody(piece);
   }
 
   /** The quoted bodies of `pieces[from, to)` of a job's command, joined; undefined when one cannot be on one line. */
   #bodiesOf(pieces: readonly CommandPiece[], from: number, to: number, remembered: FolderPieces, job: Job): string | undefined {
     let body = '';
     for (let i = from; i < to; i++) {
-      const piece = pieces[i] as CommandPiece;
-      const text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job) : this.#dirPieceBody(piece);
+      const text = this.#bodyOf(pieces[i] as CommandPiece, remembered, job);
       if (text === undefined) return undefined;
       body += text;
     }
@@ -506,7 +509,7 @@ export class RecipeWriter {
       const piece = pieces[i] as CommandPiece;
       let text = lastPieces[i] === piece ? lastBodies[i] : undefined;
       if (text === undefined) {
-        text = typeof piece === 'string' ? this.#pieceBody(piece, remembered, job) : this.#dirPieceBody(piece);
+        text = this.#bodyOf(piece, remembered, job);
         if (text === undefined) {
           remembered.lastPieces = [];
           return undefined;
