@@ -6,7 +6,7 @@
  * ids' 12 base-36 digits) floating point when that is certain (`base36-prefix.ts`).
  */
 
-import { base36Prefix12 } from './base36-prefix.js';
+import { base36Prefix12, base36Prefix12OfBytes } from './base36-prefix.js';
 
 /** The digest bases ubelt names: hex, `alphanum` and `abc`. */
 export type HashBase = 16 | 26 | 36;
@@ -64,4 +64,28 @@ export function convertHexBasePrefix(hex: string, base: HashBase, length: number
   if (digits <= length || n >= (powers[powers.length - 1] as bigint)) return spell(n, base).slice(0, length);
   // floor(n / base^(digits - length)) has exactly `length` digits: the leading ones of n.
   return spell(n / (powers[digits - length] as bigint), base);
+}
+
+/**
+ * {@link convertHexBasePrefix} of a digest given as its bytes, one character each (Node's
+ * `latin1` digest, which the hash makes faster than hex): what ids are made from.
+ */
+export function digestPrefix(digest: string, base: HashBase, length: number): string {
+  if (base === 16) return leadingHex(digest, length);
+  const fast = base === 36 && length <= 12 ? base36Prefix12OfBytes(digest) : undefined;
+  if (fast !== undefined) return length === 12 ? fast : fast.slice(0, length);
+  return convertHexBasePrefix(Buffer.from(digest, 'latin1').toString('hex'), base, length);
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+
+/** The first `length` hex digits of the bytes `digest`. */
+function leadingHex(digest: string, length: number): string {
+  let hex = '';
+  for (let i = 0; hex.length < length && i < digest.length; i++) {
+    const byte = digest.charCodeAt(i);
+    hex += HEX_DIGITS[byte >> 4] as string;
+    hex += HEX_DIGITS[byte & 15] as string;
+  }
+  return hex.slice(0, length);
 }

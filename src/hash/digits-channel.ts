@@ -233,6 +233,29 @@ export function writeDigits(ring: Buffer, slot: number, digits: string): void {
   ring.writeInt32LE(digits.length, at + LENGTH_AT);
 }
 
+/**
+ * The `length` digits at `at`, as text. Ids have 12 or 8: one `fromCharCode` call then
+ * makes the string, a third of what a native slice of the buffer costs per call.
+ */
+export function readDigits(ring: Uint8Array, at: number, length: number): string {
+  if (length === 12) {
+    return String.fromCharCode(
+      ring[at] as number, ring[at + 1] as number, ring[at + 2] as number, ring[at + 3] as number,
+      ring[at + 4] as number, ring[at + 5] as number, ring[at + 6] as number, ring[at + 7] as number,
+      ring[at + 8] as number, ring[at + 9] as number, ring[at + 10] as number, ring[at + 11] as number,
+    );
+  }
+  if (length === 8) {
+    return String.fromCharCode(
+      ring[at] as number, ring[at + 1] as number, ring[at + 2] as number, ring[at + 3] as number,
+      ring[at + 4] as number, ring[at + 5] as number, ring[at + 6] as number, ring[at + 7] as number,
+    );
+  }
+  let digits = '';
+  for (let i = 0; i < length; i++) digits += String.fromCharCode(ring[at + i] as number);
+  return digits;
+}
+
 /** Copies a few bytes (a loop: cheaper than a copy call for a few dozen). */
 function copyBytes(from: Uint8Array, fromAt: number, to: Uint8Array, toAt: number, count: number): void {
   for (let i = 0; i < count; i++) to[toAt + i] = from[fromAt + i] as number;

@@ -27,6 +27,7 @@ import {
   channelBuffers,
   definitionBytes,
   logOffset,
+  readDigits,
   writeDigits,
 } from './digits-channel.js';
 
@@ -55,7 +56,6 @@ export interface DigitsThreadOptions {
 /** Node's own fast paths, which the typings leave out. */
 interface LatinBuffer extends Buffer {
   latin1Write(text: string, offset: number, length: number): number;
-  latin1Slice(start: number, end: number): string;
 }
 
 /** {@link DigitsThread.firstPlace} when the hasher stopped answering: the builder looks the digits up itself. */
@@ -153,7 +153,7 @@ export class DigitsThread<Piece extends object> {
    */
   push(head: Piece, tail: Piece, node: number, place: number): void {
     const slot = this.#slotFor(head, tail, node, place);
-    const headNumber = this.#sending() ? this.#numberOf(head, -1) : -1;
+    const headNumber = this.#sending() ? this.#headNumber(head) : -1;
     const tailNumber = headNumber < 0 ? -1 : this.#numberOf(tail, headNumber);
     if (tailNumber < 0) this.#answerHere(slot, this.#textOf(head) + this.#textOf(tail));
     else this.#send(slot, headNumber, tailNumber);
@@ -191,7 +191,7 @@ export class DigitsThread<Piece extends object> {
       return answered ?? this.#digitsOf(this.#streamOf(slot));
     }
     this.#firstPlace = this.#digits.readInt32LE(at + FIRST_AT);
-    return answered ?? this.#digits.latin1Slice(at, at + this.#digits.readInt32LE(at + LENGTH_AT));
+    return answered ?? readDigits(this.#digits, at, this.#digits.readInt32LE(at + LENGTH_AT));
   }
 
   /**
@@ -260,6 +260,20 @@ export class DigitsThread<Piece extends object> {
     const tail = this.#tails[slot];
     return (typeof head === 'string' ? head : this.#textOf(head)) + (tail === undefined ? '' : this.#textOf(tail));
   }
+
+  /**
+   * {@link #numberOf} a head piece. Jobs in a row mostly share their head (the jobs under
+   * one upstream job), so the last head's number is checked before the piece map.
+   */
+  #headNumber(head: Piece): number {
+    const last = this.#lastHeadNumber;
+    if (last >= 0 && this.#owners[last] === head) return last;
+    this.#lastHeadNumber = this.#numberOf(head, -1);
+    return this.#lastHeadNumber;
+  }
+
+  /** The number {@link #headNumber} gave last (-1: none), valid while its owner is still that piece. */
+  #lastHeadNumber = -1;
 
   /** The number of a piece, defined now if it has none; -1 when it is too long to send. `keep`: a number not to give away. */
   #numberOf(piece: Piece, keep: number): number {

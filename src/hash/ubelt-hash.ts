@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { isUnorderedMap, type Value, type ValueMap } from '../values/value.js';
-import { convertHexBase, convertHexBasePrefix, type HashBase } from './base-convert.js';
+import { convertHexBase, digestPrefix, type HashBase } from './base-convert.js';
 import { ScalarConfigMemo } from './scalar-memo.js';
 
 /**
@@ -337,12 +337,13 @@ export function sha512Hex(data: string | Uint8Array): string {
   return crypto.hash('sha512', data, 'hex');
 }
 
-function streamDigestHex(stream: ByteWriter): string {
-  return sha512Hex(stream.view());
+/** sha512 as its 64 bytes, one character each (`binary`, that is `latin1`): cheaper than hex for what reads the bytes (see `digestPrefix`). */
+export function sha512Bytes(data: string | Uint8Array): string {
+  return crypto.hash('sha512', data, 'binary');
 }
 
 function digestHex(data: Value): string {
-  return streamDigestHex(fill(data, false));
+  return sha512Hex(fill(data, false).view());
 }
 
 /** `ub.hash_data(data, base=base)`: the sha512 digest, in hex or the whole number in base 36 or 26. */
@@ -352,7 +353,7 @@ export function hashData(data: Value, base: HashBase): string {
 
 /** `ub.hash_data(data, base=base)[:length]`, without converting digits that are cut off. */
 export function hashDataPrefix(data: Value, base: HashBase, length: number): string {
-  return convertHexBasePrefix(digestHex(data), base, length);
+  return digestPrefix(sha512Bytes(fill(data, false).view()), base, length);
 }
 
 /**
@@ -373,7 +374,7 @@ export function memoizedHashPrefix(prefix: string, base: HashBase, length: numbe
     const key = stream.bytes.toString('latin1', 0, stream.length);
     id = ids.get(key);
     if (id === undefined) {
-      id = prefix + convertHexBasePrefix(streamDigestHex(stream), base, length);
+      id = prefix + digestPrefix(sha512Bytes(stream.view()), base, length);
       if (ids.size >= limit) ids.clear();
       ids.set(key, id);
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, test } from 'node:test';
-import { convertHexBase, convertHexBasePrefix, type HashBase } from '../../../src/hash/base-convert.js';
+import { convertHexBase, convertHexBasePrefix, digestPrefix, type HashBase } from '../../../src/hash/base-convert.js';
 
 const hex128 = (n: bigint): string => n.toString(16).padStart(128, '0');
 
@@ -44,4 +44,29 @@ describe('convertHexBasePrefix', () => {
   }
 
   test('hex prefixes are plain slices', () => assert.equal(convertHexBasePrefix('abcdef0123', 16, 8), 'abcdef01'));
+});
+
+describe('digestPrefix (a digest as its bytes)', () => {
+  const bytesOf = (hex: string): string => Buffer.from(hex, 'hex').toString('latin1');
+
+  test('equals convertHexBasePrefix of its hex in every base and length ids use', () => {
+    for (let i = 0; i < 1000; i++) {
+      const hex = crypto.hash('sha512', `digest ${i}`, 'hex');
+      for (const [base, length] of [[36, 12], [36, 5], [26, 12], [16, 8], [16, 7], [16, 128]] as const) {
+        assert.equal(digestPrefix(bytesOf(hex), base, length), convertHexBasePrefix(hex, base, length), `${hex} ${base} ${length}`);
+      }
+    }
+  });
+
+  const exactOnly: { name: string; n: bigint }[] = [
+    { name: 'a head the fast path declines (leading zero bytes)', n: 2n ** 495n + 987654321n },
+    { name: 'an exact power of 36', n: 36n ** 98n },
+    { name: 'zero', n: 0n },
+  ];
+  for (const c of exactOnly) {
+    test(`${c.name}: answered exactly`, () => {
+      const hex = hex128(c.n);
+      assert.equal(digestPrefix(bytesOf(hex), 36, 12), convertHexBase(hex, 36).slice(0, 12));
+    });
+  }
 });

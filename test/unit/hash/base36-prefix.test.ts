@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, test } from 'node:test';
-import { base36Prefix12 } from '../../../src/hash/base36-prefix.js';
+import { base36Prefix12, base36Prefix12OfBytes } from '../../../src/hash/base36-prefix.js';
 import { convertHexBasePrefix } from '../../../src/hash/base-convert.js';
 
 const hex128 = (n: bigint): string => n.toString(16).padStart(128, '0');
 const exact = (hex: string): string => BigInt(`0x${hex}`).toString(36).slice(0, 12);
+/** The digest's bytes, one character each (Node's `binary` digest). */
+const bytesOf = (hex: string): string => Buffer.from(hex, 'hex').toString('latin1');
 
 describe('base36Prefix12', () => {
   test('agrees with BigInt on 20,000 digests, or leaves them to it', () => {
@@ -15,6 +17,7 @@ describe('base36Prefix12', () => {
       const fast = base36Prefix12(hex);
       if (fast === undefined) left++;
       else assert.equal(fast, exact(hex), hex);
+      assert.equal(base36Prefix12OfBytes(crypto.hash('sha512', `id ${i}`, 'binary')), fast, hex);
     }
     // Only digests with a leading zero byte (about 1 in 4096) are left.
     assert.ok(left < 20, `${left} left to the exact path`);
@@ -34,6 +37,7 @@ describe('base36Prefix12', () => {
   for (const [name, n] of uncertain) {
     test(`declines ${name}; the prefix is still exact`, () => {
       assert.equal(base36Prefix12(hex128(n)), undefined);
+      assert.equal(base36Prefix12OfBytes(bytesOf(hex128(n))), undefined);
       assert.equal(convertHexBasePrefix(hex128(n), 36, 12), n === 0n ? '0' : n.toString(36).slice(0, 12));
     });
   }
@@ -45,12 +49,32 @@ describe('base36Prefix12', () => {
     ['a leading zero byte, 43 bits of head left', 2n ** 503n + 987654321n],
   ];
   for (const [name, n] of certain) {
-    test(`answers ${name}`, () => assert.equal(base36Prefix12(hex128(n)), n.toString(36).slice(0, 12)));
+    test(`answers ${name}`, () => {
+      assert.equal(base36Prefix12(hex128(n)), n.toString(36).slice(0, 12));
+      assert.equal(base36Prefix12OfBytes(bytesOf(hex128(n))), n.toString(36).slice(0, 12));
+    });
   }
 
   test('declines what is not 128 hex digits', () => {
     assert.equal(base36Prefix12('ff'), undefined);
     assert.equal(base36Prefix12(`${'f'.repeat(20)}g${'f'.repeat(107)}`), undefined);
+  });
+
+  test('declines what is not 64 bytes', () => {
+    assert.equal(base36Prefix12OfBytes(bytesOf('ff'.repeat(63))), undefined);
+    assert.equal(base36Prefix12OfBytes(bytesOf('ff'.repeat(65))), undefined);
+  });
+
+  // Each byte of the 156-bit head in turn, at its lowest and highest: the chunks that split a
+  // byte (bytes 6 and 19) must read it as hex does.
+  test('reads every byte of the head as hex does', () => {
+    const base = crypto.hash('sha512', 'head bytes', 'hex');
+    for (let at = 0; at < 20; at++) {
+      for (const byte of ['00', '0f', 'f0', 'ff', '5a']) {
+        const hex = base.slice(0, 2 * at) + byte + base.slice(2 * at + 2);
+        assert.equal(base36Prefix12OfBytes(bytesOf(hex)), base36Prefix12(hex), `byte ${at} = ${byte}`);
+      }
+    }
   });
 
   test('reads upper-case hex as lower-case', () => {
