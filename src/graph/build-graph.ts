@@ -22,8 +22,8 @@ import type { OutputRef, Pipeline, PipelineNode } from '../pipeline/pipeline.js'
 import { hasKeysInOrder } from '../values/keys.js';
 import { hasMemoScalarValues } from '../values/scalar-path-memo.js';
 import { toJson } from '../values/py-format.js';
-import type { ValueMap } from '../values/value.js';
-import { configureNode, finalConfig, hasDefaultOutputs, nodeKeys, outputPathOf, type ConfiguredNode, type NodeKeys, type ResolvedInputs, type RowContext } from './configure-node.js';
+import type { Value, ValueMap } from '../values/value.js';
+import { FinalLayout, configureNode, givenValues, hasDefaultOutputs, nodeKeys, outputPathOf, type ConfiguredNode, type NodeKeys, type ResolvedInputs, type RowContext } from './configure-node.js';
 import { parseEnable, type EnableState } from './enable.js';
 import { JobRecord, OwnConfig, configKeysOf, type ConfigKeys, type JobStage, type StatusDecision } from './job.js';
 import type { JobGraph, JobStatus, NodeSummary, RowOptions } from './job-graph.js';
@@ -308,7 +308,8 @@ class ProbedJobSlot implements ProbedJob {
   fingerprint = '';
   #digits = '';
   #makers: NodeMakers | undefined;
-  #final: ValueMap = {};
+  #layout: FinalLayout | undefined;
+  #given: readonly Value[] = [];
 
   /** The id, made when asked: a probe asks only when the folder exists. */
   get name(): string {
@@ -319,20 +320,22 @@ class ProbedJobSlot implements ProbedJob {
     return (this.#makers as NodeMakers).stage.dirHead + this.#digits;
   }
 
-  fill(digits: string, makers: NodeMakers, final: ValueMap): this {
+  fill(digits: string, makers: NodeMakers, layout: FinalLayout, given: readonly Value[]): this {
     this.#digits = digits;
     this.#makers = makers;
     this.folder = makers.folder;
     this.fingerprint = makers.stage.fingerprint;
-    this.#final = final;
+    this.#layout = layout;
+    this.#given = given;
     return this;
   }
 
   /** Bound: a probe may take it out of the object. */
   readonly outputs = (): readonly string[] => {
-    const { names, suffixes } = (this.#makers as NodeMakers).stage.outputs;
+    const { suffixes } = (this.#makers as NodeMakers).stage.outputs;
+    const layout = this.#layout as FinalLayout;
     const dir = this.dir;
-    return names.map((name, i) => outputPathOf(this.#final[name], dir, suffixes[i] as string));
+    return suffixes.map((suffix, j) => outputPathOf(layout.outputValue(j, this.#given), dir, suffix));
   };
 }
 
@@ -683,12 +686,14 @@ export class GraphBuilder {
   #createJob(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], digits: string, own: DependsEntry, rowIndex: number): JobRecord {
     const { stage } = makers;
     const node = stage.node;
-    // No dir is made: the job keeps its digits (see JobRecord).
-    const final = finalConfig(configured, makers.stage.outputs);
+    // No dir is made: the job keeps its digits (see JobRecord), and no config object (see FinalLayout).
+    const defaultOutputs = hasDefaultOutputs(configured, stage.outputs);
+    const layout = this.#finalLayout(stage.position, configured, defaultOutputs);
+    const given = givenValues(configured, stage.outputs, defaultOutputs);
     const fromCli = makers.enabled;
     // Values were validated before the build; an unreadable one cannot reach here.
     const enabledState = configured.enabled === undefined ? fromCli : (parseEnable(configured.enabled) ?? fromCli);
-    const probe = this.#options.probe(this.#probed.fill(digits, makers, final));
+    const probe = this.#options.probe(this.#probed.fill(digits, makers, layout, given));
     const decision = decideStatus(node.name, enabledState, preds, probe, this.#options.skipExisting);
     const stats = this.#stats[stage.position] as NodeStats;
     stats.statuses[decision.status] += 1;
@@ -702,9 +707,10 @@ export class GraphBuilder {
         decision,
         redo: enabledState === 'redo',
         staleMarker: probe === 'stale',
-        defaultOutputs: hasDefaultOutputs(configured, makers.stage.outputs),
+        defaultOutputs,
         predJobs: preds.length === 1 ? recordOf(preds[0] as RowSlot) : [...new Set(preds.map(recordOf))],
-        final,
+        layout,
+        given,
         configKeys,
         rowOptions: configured.rowOptions,
         firstRow: rowIndex,
@@ -713,6 +719,17 @@ export class GraphBuilder {
     );
     this.#lastJob[stage.position] = job;
     return job;
+  }
+
+  /** Per node position, the final layout of its last job made (the next one's nearly always). */
+  readonly #lastLayout: (FinalLayout | undefined)[] = [];
+
+  #finalLayout(position: number, configured: ConfiguredNode, defaultOutputs: boolean): FinalLayout {
+    const last = this.#lastLayout[position];
+    if (last !== undefined && last.fits(configured, defaultOutputs)) return last;
+    const layout = new FinalLayout(configured, (this.#makers[position] as NodeMakers).stage.outputs, defaultOutputs);
+    this.#lastLayout[position] = layout;
+    return layout;
   }
 
   /** Per own entry (algo id), the last {@link OwnConfig} made for it. */
@@ -726,7 +743,7 @@ export class GraphBuilder {
   #ownConfig(own: DependsEntry, configKeys: ConfigKeys, configured: ConfiguredNode): OwnConfig {
     const shared = this.#ownConfigs.get(own);
     if (shared !== undefined && shared.configKeys === configKeys && shared.perf === configured.perf) return shared;
-    const made = new OwnConfig(own.value, configKeys, configured.perf);
+    const made = new OwnConfig(own.value, configKeys, configured.algo, configured.perf);
     if (hasMemoScalarValues(configured.algo)) this.#ownConfigs.set(own, made);
     return made;
   }

@@ -2,6 +2,7 @@ import type { OutputRef, PipelineNode } from '../pipeline/pipeline.js';
 import { isValueMap, type Value, type ValueMap } from '../values/value.js';
 import type { RowOptions } from './job-graph.js';
 import { referenceKey, type Route, type Router } from './routing.js';
+import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
 
 /**
  * The keys one row routes to a node: their routes and, for each, the row key it
@@ -257,27 +258,156 @@ export function configureNode(
   return enabled === undefined ? configured : { ...configured, enabled };
 }
 
+/** A job's own values that its final config reads: its algo config, and its perf values in the perf map's order. */
+export interface OwnValues {
+  readonly algo: ValueMap;
+  readonly perfValues: readonly Value[];
+}
+
+/** Where a value of a final config comes from (see {@link FinalLayout}). */
+const FROM_GIVEN = 0;
+const FROM_PERF = 1;
+const FROM_ALGO = 2;
+/** An output at its default path: null among the kept values, the job dir plus its suffix in the config. */
+const DEFAULT_PATH = 3;
+
 /**
- * kwdagger's `final_config`: requested keys first (row order), then inputs,
- * outputs, perf and algo params; later groups overwrite values but keep positions.
- * This is the argv order of the default command rendering. An output at its default
- * path is null here: the job makes the path from its dir when asked (see `JobRecord.final`).
+ * kwdagger's `final_config` as a plan, shared by a node's jobs whose configs have the
+ * same keys: requested keys first (row order), then inputs, outputs, perf and algo
+ * params; later groups overwrite values but keep positions. This is the argv order of
+ * the default command rendering. A job keeps no config object of its own (a million
+ * of them were a quarter of what a sweep's jobs keep): its values are read where they
+ * are, from the job's {@link givenValues} (shared by the jobs under one upstream job)
+ * and its own algo and perf values (shared by the jobs of one own config).
+ *
+ * Every requested key is an input, output, perf or algo key (the grid refuses others,
+ * and scheduler keys are not requested), so a later group always gives its value.
  */
-export function finalConfig(configured: ConfiguredNode, outputs: NodeOutputs): ValueMap {
-  // An object keeps a key's first position when it is set again, as kwdagger's dict does.
-  // Lists and for-in rather than map iterators: a million configs, no iterator garbage.
-  const final: Record<string, Value> = {};
-  const { requested, resolved, algo } = configured;
-  for (let i = 0; i < requested.size; i++) final[requested.keys[i] as string] = requested.values[i] as Value;
-  for (let i = 0; i < resolved.names.length; i++) final[resolved.names[i] as string] = resolved.values[i] as Value;
-  for (let i = 0; i < outputs.names.length; i++) {
-    const name = outputs.names[i] as string;
-    final[name] = outputOverride(requested.get(name));
+export class FinalLayout {
+  readonly keys: readonly string[];
+  readonly #sources: Uint8Array;
+  /** Per key: its index in the given values or perf values, or its output's index for a default path. */
+  readonly #indexes: Int32Array;
+  /** Per key: the index of the output it names, or -1. */
+  readonly #outputs: Int32Array;
+  readonly #inputCount: number;
+  readonly defaultOutputs: boolean;
+  // What the layout was made from: the next job of the node nearly always has the same.
+  readonly #requestedKeys: readonly string[];
+  readonly #inputNames: readonly string[];
+  readonly #perfNames: readonly string[];
+  readonly #algoKeys: readonly string[];
+
+  constructor(configured: ConfiguredNode, outputs: NodeOutputs, defaultOutputs: boolean) {
+    const { requested, resolved, algo } = configured;
+    const perfNames = perfEntries(configured.perf).names;
+    const algoKeys = Object.keys(algo);
+    const at = new Map<string, number>();
+    const keys: string[] = [];
+    const sources: number[] = [];
+    const indexes: number[] = [];
+    const outputOf: number[] = [];
+    const place = (key: string): number => {
+      let i = at.get(key);
+      if (i === undefined) {
+        at.set(key, (i = keys.push(key) - 1));
+        sources.push(-1);
+        indexes.push(0);
+        outputOf.push(-1);
+      }
+      return i;
+    };
+    const set = (key: string, source: number, index: number, output = -1): void => {
+      const i = place(key);
+      sources[i] = source;
+      indexes[i] = index;
+      outputOf[i] = output;
+    };
+    for (const key of requested.keys) place(key);
+    resolved.names.forEach((name, i) => set(name, FROM_GIVEN, i));
+    const inputCount = resolved.names.length;
+    outputs.names.forEach((name, j) => (defaultOutputs ? set(name, DEFAULT_PATH, j, j) : set(name, FROM_GIVEN, inputCount + j, j)));
+    perfNames.forEach((name, k) => set(name, FROM_PERF, k));
+    for (const key of algoKeys) set(key, FROM_ALGO, 0);
+    const unset = keys.find((_, i) => sources[i] === -1);
+    if (unset !== undefined) throw new Error(`internal: requested key "${unset}" is no input, output, perf or algo key of its node`);
+    this.keys = keys;
+    this.#sources = Uint8Array.from(sources);
+    this.#indexes = Int32Array.from(indexes);
+    this.#outputs = Int32Array.from(outputOf);
+    this.#inputCount = inputCount;
+    this.defaultOutputs = defaultOutputs;
+    this.#requestedKeys = requested.keys;
+    this.#inputNames = resolved.names;
+    this.#perfNames = perfNames;
+    this.#algoKeys = algoKeys;
   }
-  const perf = perfEntries(configured.perf);
-  for (let i = 0; i < perf.names.length; i++) final[perf.names[i] as string] = perf.values[i] as Value;
-  for (const k in algo) final[k] = algo[k] as Value;
-  return final;
+
+  /** Whether a job configured so has this layout (checked per job: no key list is made). */
+  fits(configured: ConfiguredNode, defaultOutputs: boolean): boolean {
+    return (
+      this.defaultOutputs === defaultOutputs &&
+      this.#requestedKeys === configured.requested.keys &&
+      sameStrings(this.#inputNames, configured.resolved.names) &&
+      hasMapKeysInOrder(configured.perf, this.#perfNames) &&
+      hasKeysInOrder(configured.algo, this.#algoKeys)
+    );
+  }
+
+  /** The value of key `i`: null for an output at its default path. */
+  valueAt(i: number, given: readonly Value[], own: OwnValues): Value {
+    const index = this.#indexes[i] as number;
+    switch (this.#sources[i]) {
+      case FROM_GIVEN:
+        return given[index] as Value;
+      case FROM_PERF:
+        return own.perfValues[index] as Value;
+      case FROM_ALGO:
+        return own.algo[this.keys[i] as string] as Value;
+      default:
+        return null;
+    }
+  }
+
+  /** The index of the output key `i` names (see {@link NodeOutputs}), or -1. */
+  outputAt(i: number): number {
+    return this.#outputs[i] as number;
+  }
+
+  /** The value of output `j`: the grid's path, or null for its default path. */
+  outputValue(j: number, given: readonly Value[]): Value {
+    return this.defaultOutputs ? null : (given[this.#inputCount + j] as Value);
+  }
+
+  /** The final config, each output's value made a path (`dir`: the job dir). */
+  config(given: readonly Value[], own: OwnValues, dir: string, outputs: NodeOutputs): ValueMap {
+    const final: Record<string, Value> = {};
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const value = this.valueAt(i, given, own);
+      const output = this.#outputs[i] as number;
+      final[keys[i] as string] = output < 0 ? value : outputPathOf(value, dir, outputs.suffixes[output] as string);
+    }
+    return final;
+  }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * What a job's final config reads besides its own values: its inputs' values, and when
+ * the grid sets an output's path, every output's value after them (null for a default path).
+ * Jobs whose outputs are at their default paths share their resolution's list.
+ */
+export function givenValues(configured: ConfiguredNode, outputs: NodeOutputs, defaultOutputs: boolean): readonly Value[] {
+  const { resolved, requested } = configured;
+  if (defaultOutputs) return resolved.values;
+  return [...resolved.values, ...outputs.names.map((name) => outputOverride(requested.get(name)))];
 }
 
 /** A node's outputs, and what each one's default path appends to the job dir (`/<path>`, or '' for '.'). */
@@ -289,7 +419,7 @@ export interface NodeOutputs {
 /** Perf maps as lists, made once per map: rows that set no perf param share their node's (see {@link perfConfig}). */
 const PERF_ENTRIES = new WeakMap<ReadonlyMap<string, Value>, { readonly names: readonly string[]; readonly values: readonly Value[] }>();
 
-function perfEntries(perf: ReadonlyMap<string, Value>): { readonly names: readonly string[]; readonly values: readonly Value[] } {
+export function perfEntries(perf: ReadonlyMap<string, Value>): { readonly names: readonly string[]; readonly values: readonly Value[] } {
   let entries = PERF_ENTRIES.get(perf);
   if (entries === undefined) PERF_ENTRIES.set(perf, (entries = { names: [...perf.keys()], values: [...perf.values()] }));
   return entries;

@@ -4,7 +4,7 @@ import type { Value, ValueMap } from '../values/value.js';
 import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
-import { outputPathOf, type NodeOutputs } from './configure-node.js';
+import { outputPathOf, perfEntries, type FinalLayout, type NodeOutputs, type OwnValues } from './configure-node.js';
 import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
 import { ScalarPathMemo } from '../values/scalar-path-memo.js';
 
@@ -39,15 +39,17 @@ export interface StatusDecision {
 export interface JobInit extends Pick<Job, 'redo' | 'staleMarker' | 'defaultOutputs' | 'rowOptions'> {
   /** The hash digits of its process id: its id is the stage's `idPrefix` plus these, its dir the stage's `dirHead` plus these. */
   readonly digits: string;
-  /** Its final config, but null for each output at its default path (see {@link JobRecord.final}). */
-  readonly final: ValueMap;
+  /** Where its final config's values are (shared by the node's jobs whose configs have the same keys). */
+  readonly layout: FinalLayout;
+  /** Its inputs' values, then the outputs' when the grid set a path (see `givenValues`). */
+  readonly given: readonly Value[];
   /** Its algo id and own members, shared with the node's jobs of the same own config (see {@link OwnConfig}). */
   readonly own: OwnConfig;
   readonly stage: JobStage;
   readonly decision: StatusDecision;
   /** The direct predecessor jobs (data, shared inputs, ordering), without repeats: one job, or a list. */
   readonly predJobs: JobRecord | readonly JobRecord[];
-  /** The keys of its part of job_config.json; their values are in `final`. */
+  /** The keys of its part of job_config.json; their values are its own algo and perf values. */
   readonly configKeys: ConfigKeys;
   readonly firstRow: number;
 }
@@ -72,17 +74,22 @@ export interface ConfigKeys {
  * jobs (one under each upstream job), so the text of their own job_config.json members
  * is made once, by the first job asked, not looked up per job.
  */
-export class OwnConfig {
+export class OwnConfig implements OwnValues {
   readonly algoId: string;
   readonly configKeys: ConfigKeys;
+  /** The algo config of the first job made with it (the others' have equal values). */
+  readonly algo: ValueMap;
   readonly perf: ReadonlyMap<string, Value>;
+  readonly perfValues: readonly Value[];
   /** `"<node>.<key>": <value>, …`, once a job made it. */
   members: string | undefined;
 
-  constructor(algoId: string, configKeys: ConfigKeys, perf: ReadonlyMap<string, Value>) {
+  constructor(algoId: string, configKeys: ConfigKeys, algo: ValueMap, perf: ReadonlyMap<string, Value>) {
     this.algoId = algoId;
     this.configKeys = configKeys;
+    this.algo = algo;
     this.perf = perf;
+    this.perfValues = perfEntries(perf).values;
   }
 }
 
@@ -108,6 +115,7 @@ interface JobKind {
   readonly flags: number;
   readonly configKeys: ConfigKeys;
   readonly rowOptions: RowOptions;
+  readonly layout: FinalLayout;
 }
 
 function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
@@ -118,11 +126,12 @@ function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
     previous.decision === init.decision &&
     previous.flags === flags &&
     previous.configKeys === init.configKeys &&
-    previous.rowOptions === init.rowOptions
+    previous.rowOptions === init.rowOptions &&
+    previous.layout === init.layout
   ) {
     return previous;
   }
-  return { stage: init.stage, decision: init.decision, flags, configKeys: init.configKeys, rowOptions: init.rowOptions };
+  return { stage: init.stage, decision: init.decision, flags, configKeys: init.configKeys, rowOptions: init.rowOptions, layout: init.layout };
 }
 
 /** Text and lists a job keeps for its descendants (see {@link JobRecord}). */
@@ -180,8 +189,8 @@ export class JobRecord implements Job {
    * a third of what a sweep's jobs keep, and what the garbage collector copies twice.
    */
   readonly digits: string;
-  /** The final config with null for each output at its default path (see {@link final}). */
-  readonly #values: ValueMap;
+  /** What its final config reads besides its own values (see `givenValues`): shared by the jobs under one upstream job. */
+  readonly #given: readonly Value[];
   /** Stage, status, flags, config keys and row options: shared with the node's previous job when equal. */
   readonly #kind: JobKind;
   /**
@@ -199,7 +208,7 @@ export class JobRecord implements Job {
   constructor(init: JobInit, previous?: JobRecord) {
     this.#own = init.own;
     this.digits = init.digits;
-    this.#values = init.final;
+    this.#given = init.given;
     this.#kind = kindOf(init, previous === undefined ? undefined : previous.#kind);
     const preds = init.predJobs;
     this.#preds = preds instanceof JobRecord ? preds : preds.length === 0 ? undefined : preds.length === 1 ? preds[0] : preds;
@@ -221,22 +230,22 @@ export class JobRecord implements Job {
     return this.#kind.stage.dirHead + this.digits;
   }
 
-  /** The final config its command receives, made on each ask (see {@link #values}). */
+  /** The final config its command receives, made on each ask (see `FinalLayout`). */
   get final(): ValueMap {
-    const { names, suffixes } = this.#kind.stage.outputs;
-    if (names.length === 0) return this.#values;
-    const final: Record<string, Value> = { ...this.#values };
-    const dir = this.dir;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
-      final[name] = outputPathOf(final[name], dir, suffixes[i] as string);
-    }
-    return final;
+    const { layout, stage } = this.#kind;
+    return layout.config(this.#given, this.#own, this.dir, stage.outputs);
   }
 
-  /** The value of a config key that is not an output (no need to make the whole config). */
+  /** The value of a final config key (null for an output at its default path), without making the config. */
   valueOf(key: string): Value | undefined {
-    return this.#values[key];
+    const layout = this.#kind.layout;
+    const i = layout.keys.indexOf(key);
+    return i < 0 ? undefined : layout.valueAt(i, this.#given, this.#own);
+  }
+
+  /** The value of output `j` (see `NodeOutputs`): the grid's path, or null for its default path. */
+  #outputValue(j: number): Value {
+    return this.#kind.layout.outputValue(j, this.#given);
   }
 
   get rowOptions(): RowOptions {
@@ -311,14 +320,15 @@ export class JobRecord implements Job {
 
   /** The path of one output (its final config value: the default path or the grid's override). */
   outputPath(name: string): string {
-    const value = this.#values[name];
+    const { names, suffixes } = this.#kind.stage.outputs;
+    const j = names.indexOf(name);
+    const value = this.#outputValue(j);
     if (typeof value === 'string') return value;
     const cache = this.#upstream;
     const paths = cache === undefined ? undefined : (cache.outputPaths ??= {});
     const known = paths?.[name];
     if (known !== undefined) return known;
-    const { names, suffixes } = this.#kind.stage.outputs;
-    const path = outputPathOf(value, this.dir, suffixes[names.indexOf(name)] as string);
+    const path = outputPathOf(value, this.dir, suffixes[j] as string);
     if (paths !== undefined) paths[name] = path;
     return path;
   }
@@ -330,7 +340,7 @@ export class JobRecord implements Job {
     const dir = this.dir;
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
-      outputs[name] = outputPathOf(this.#values[name], dir, suffixes[i] as string);
+      outputs[name] = outputPathOf(this.#outputValue(i), dir, suffixes[i] as string);
     }
     return outputs;
   }
@@ -352,10 +362,12 @@ export class JobRecord implements Job {
   }
 
   get commandPieces(): readonly CommandPiece[] {
-    const { commandPieces } = this.#kind.stage;
+    const { stage, layout } = this.#kind;
+    const { commandPieces } = stage;
     const defaultOutputs = this.defaultOutputs;
-    // Pieces of default outputs around the job dir need no path: then the kept values do.
-    return commandPieces.of(commandPieces.readsOutputPaths(defaultOutputs) ? this.final : this.#values, defaultOutputs);
+    // Pieces of default outputs around the job dir need no path: then the values where they are do.
+    if (commandPieces.readsOutputPaths(defaultOutputs)) return commandPieces.of(this.final, defaultOutputs);
+    return commandPieces.ofLayout(layout, this.#given, this.#own, defaultOutputs);
   }
 
   get command(): string {
@@ -406,7 +418,7 @@ export class JobRecord implements Job {
   #ownValue(i: number): Value {
     const { algo, perf } = this.#kind.configKeys;
     // The final config holds every algo value (written last there) and every perf value; outputs are neither.
-    return i < algo.length ? (this.#values[algo[i] as string] as Value) : (this.#values[perf[i - algo.length] as string] ?? null);
+    return i < algo.length ? (this.valueOf(algo[i] as string) as Value) : (this.valueOf(perf[i - algo.length] as string) ?? null);
   }
 
   /**

@@ -4,6 +4,7 @@ import { hasKeysInOrder } from '../values/keys.js';
 import { isMemoScalar } from '../values/scalar-path-memo.js';
 import { isValueList, isValueMap, type Value, type ValueMap } from '../values/value.js';
 import { isShlexBare, shlexQuote } from './shlex-quote.js';
+import type { FinalLayout, OwnValues } from './configure-node.js';
 
 /** `--key=value` for one config entry, kwdagger style: lists become varargs, dicts one JSON word. */
 function renderOption(key: string, value: Value): string {
@@ -117,8 +118,7 @@ export class CommandPieces {
     const node = this.#node;
     if (node.args) return [node.command, ...node.args.flatMap((pieces) => renderWord(pieces, finalConfig)).map((word) => ` ${word}`)];
     const plan = this.#planFor(finalConfig, defaultOutputs).steps;
-    const pieces = new Array<CommandPiece>(plan.length + 1);
-    pieces[0] = node.command;
+    const pieces = this.#piecesFor(plan);
     for (let i = 0; i < plan.length; i++) {
       const step = plan[i] as KeyStep;
       pieces[i + 1] = step.dirPiece ?? this.#option(step, finalConfig[step.key] as Value);
@@ -126,14 +126,44 @@ export class CommandPieces {
     return pieces;
   }
 
+  /**
+   * {@link of} a final config read where its values are (see `FinalLayout`), when the
+   * pieces need no output path ({@link readsOutputPaths} is false): no config is made.
+   */
+  ofLayout(layout: FinalLayout, given: readonly Value[], own: OwnValues, defaultOutputs: boolean): CommandPiece[] {
+    const plan = this.#planForLayout(layout, defaultOutputs).steps;
+    const pieces = this.#piecesFor(plan);
+    for (let i = 0; i < plan.length; i++) {
+      const step = plan[i] as KeyStep;
+      pieces[i + 1] = step.dirPiece ?? this.#option(step, layout.valueAt(i, given, own));
+    }
+    return pieces;
+  }
+
+  /** The pieces array for a plan, the command in place. */
+  #piecesFor(plan: readonly KeyStep[]): CommandPiece[] {
+    const pieces = new Array<CommandPiece>(plan.length + 1);
+    pieces[0] = this.#node.command;
+    return pieces;
+  }
+
   /** The steps for the keys of `finalConfig`: a node's jobs nearly always have the same keys, so the last list is checked first. */
   #planFor(finalConfig: ValueMap, defaultOutputs: boolean): KeyPlan {
-    const slot = defaultOutputs ? 1 : 0;
-    const last = this.#plans[slot];
+    const last = this.#plans[defaultOutputs ? 1 : 0];
     if (last !== undefined && hasKeysInOrder(finalConfig, last.keys)) return last;
-    const keys = Object.keys(finalConfig);
+    return this.#newPlan(Object.keys(finalConfig), defaultOutputs);
+  }
+
+  /** {@link #planFor} the keys of a layout: the same list object means the same keys. */
+  #planForLayout(layout: FinalLayout, defaultOutputs: boolean): KeyPlan {
+    const last = this.#plans[defaultOutputs ? 1 : 0];
+    if (last !== undefined && (last.keys === layout.keys || sameKeys(last.keys, layout.keys))) return last;
+    return this.#newPlan(layout.keys, defaultOutputs);
+  }
+
+  #newPlan(keys: readonly string[], defaultOutputs: boolean): KeyPlan {
     const plan = { keys, steps: keys.map((key) => this.#step(key, defaultOutputs)) };
-    this.#plans[slot] = plan;
+    this.#plans[defaultOutputs ? 1 : 0] = plan;
     return plan;
   }
 
@@ -160,6 +190,12 @@ export class CommandPieces {
     remembered.lastPiece = piece;
     return piece;
   }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** How one key of a final config becomes its piece: around the job dir, remembered by value, or rendered (output paths the grid set). */
