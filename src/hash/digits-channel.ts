@@ -215,14 +215,20 @@ class StreamJoiner {
     if (length > this.#scratch.length) {
       this.#scratch = new Uint8Array(length);
       this.#head = undefined;
+      this.#view = undefined;
     }
     if (this.#head !== headBytes) {
       this.#scratch.set(headBytes, 0);
       this.#head = headBytes;
     }
     copyBytes(tailBytes, 0, this.#scratch, headBytes.length, tailBytes.length);
-    return this.#scratch.subarray(0, length);
+    // Streams of one node's jobs have one length: the same view serves them all.
+    if (this.#view === undefined || this.#view.length !== length) this.#view = this.#scratch.subarray(0, length);
+    return this.#view;
   }
+
+  /** The last stream's view of the buffer. */
+  #view: Uint8Array | undefined;
 }
 
 /** Writes digits into their slot, padded, with their length. */
