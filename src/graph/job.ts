@@ -107,7 +107,11 @@ export function configKeysOf(node: string, algo: ValueMap, perf: ReadonlyMap<str
 
 const NO_JOBS: readonly JobRecord[] = Object.freeze([]);
 
-/** What the jobs of a node nearly all share; one object for a run of equal ones keeps a million jobs small. */
+/**
+ * What the jobs of a node nearly all share; one object for a run of equal ones keeps a
+ * million jobs small. A sweep's jobs under one upstream job share their predecessors and
+ * given values too, so those are kept here rather than once per job.
+ */
 interface JobKind {
   readonly stage: JobStage;
   readonly decision: StatusDecision;
@@ -116,9 +120,27 @@ interface JobKind {
   readonly configKeys: ConfigKeys;
   readonly rowOptions: RowOptions;
   readonly layout: FinalLayout;
+  /** What its final config reads besides its own values (see `givenValues`). */
+  readonly given: readonly Value[];
+  /** Direct predecessors: one job (most jobs, in a chain), several, or none. */
+  readonly preds: JobRecord | readonly JobRecord[] | undefined;
+}
+
+/** Predecessors as a kind keeps them: one job alone, a list of several, or none. */
+function predsOf(preds: JobRecord | readonly JobRecord[]): JobRecord | readonly JobRecord[] | undefined {
+  return preds instanceof JobRecord ? preds : preds.length === 0 ? undefined : preds.length === 1 ? preds[0] : preds;
+}
+
+/** Whether two kinds' predecessors are the same jobs (a fan-in job's list is made per job). */
+function samePreds(a: JobKind['preds'], b: JobKind['preds']): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
+  const preds = predsOf(init.predJobs);
   const flags = (init.redo ? REDO : 0) | (init.staleMarker ? STALE_MARKER : 0) | (init.defaultOutputs ? DEFAULT_OUTPUTS : 0);
   if (
     previous &&
@@ -127,11 +149,14 @@ function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {
     previous.flags === flags &&
     previous.configKeys === init.configKeys &&
     previous.rowOptions === init.rowOptions &&
-    previous.layout === init.layout
+    previous.layout === init.layout &&
+    previous.given === init.given &&
+    samePreds(previous.preds, preds)
   ) {
     return previous;
   }
-  return { stage: init.stage, decision: init.decision, flags, configKeys: init.configKeys, rowOptions: init.rowOptions, layout: init.layout };
+  const { stage, decision, configKeys, rowOptions, layout, given } = init;
+  return { stage, decision, flags, configKeys, rowOptions, layout, given, preds };
 }
 
 /** Text and lists a job keeps for its descendants (see {@link JobRecord}). */
@@ -189,8 +214,6 @@ export class JobRecord implements Job {
    * a third of what a sweep's jobs keep, and what the garbage collector copies twice.
    */
   readonly digits: string;
-  /** What its final config reads besides its own values (see `givenValues`): shared by the jobs under one upstream job. */
-  readonly #given: readonly Value[];
   /** Stage, status, flags, config keys and row options: shared with the node's previous job when equal. */
   readonly #kind: JobKind;
   /**
@@ -199,8 +222,6 @@ export class JobRecord implements Job {
    * shared by a million rows keeps one pair, not a million numbers.
    */
   #rows: number | number[];
-  /** Direct predecessors: one job (most jobs, in a chain), several, or none. */
-  readonly #preds: JobRecord | readonly JobRecord[] | undefined;
   /** What descendants ask for, made on first request: most jobs have none and never get one. */
   #upstream: UpstreamCache | undefined;
 
@@ -208,10 +229,7 @@ export class JobRecord implements Job {
   constructor(init: JobInit, previous?: JobRecord) {
     this.#own = init.own;
     this.digits = init.digits;
-    this.#given = init.given;
     this.#kind = kindOf(init, previous === undefined ? undefined : previous.#kind);
-    const preds = init.predJobs;
-    this.#preds = preds instanceof JobRecord ? preds : preds.length === 0 ? undefined : preds.length === 1 ? preds[0] : preds;
     this.#rows = init.firstRow;
   }
 
@@ -233,19 +251,19 @@ export class JobRecord implements Job {
   /** The final config its command receives, made on each ask (see `FinalLayout`). */
   get final(): ValueMap {
     const { layout, stage } = this.#kind;
-    return layout.config(this.#given, this.#own, this.dir, stage.outputs);
+    return layout.config(this.#kind.given, this.#own, this.dir, stage.outputs);
   }
 
   /** The value of a final config key (null for an output at its default path), without making the config. */
   valueOf(key: string): Value | undefined {
     const layout = this.#kind.layout;
     const i = layout.keys.indexOf(key);
-    return i < 0 ? undefined : layout.valueAt(i, this.#given, this.#own);
+    return i < 0 ? undefined : layout.valueAt(i, this.#kind.given, this.#own);
   }
 
   /** The value of output `j` (see `NodeOutputs`): the grid's path, or null for its default path. */
   #outputValue(j: number): Value {
-    return this.#kind.layout.outputValue(j, this.#given);
+    return this.#kind.layout.outputValue(j, this.#kind.given);
   }
 
   get rowOptions(): RowOptions {
@@ -290,7 +308,7 @@ export class JobRecord implements Job {
   }
 
   get predecessors(): readonly JobRecord[] {
-    const preds = this.#preds;
+    const preds = this.#kind.preds;
     return preds === undefined ? NO_JOBS : preds instanceof JobRecord ? preds.#alone() : preds;
   }
 
@@ -299,7 +317,7 @@ export class JobRecord implements Job {
   }
 
   get depJobs(): readonly JobRecord[] {
-    const preds = this.#preds;
+    const preds = this.#kind.preds;
     if (preds === undefined || !this.scheduled) return NO_JOBS;
     if (preds instanceof JobRecord) return preds.scheduled ? preds.#alone() : NO_JOBS;
     const jobs = preds.filter((job) => job.scheduled);
@@ -367,7 +385,7 @@ export class JobRecord implements Job {
     const defaultOutputs = this.defaultOutputs;
     // Pieces of default outputs around the job dir need no path: then the values where they are do.
     if (commandPieces.readsOutputPaths(defaultOutputs)) return commandPieces.of(this.final, defaultOutputs);
-    return commandPieces.ofLayout(layout, this.#given, this.#own, defaultOutputs);
+    return commandPieces.ofLayout(layout, this.#kind.given, this.#own, defaultOutputs);
   }
 
   get command(): string {
@@ -380,7 +398,7 @@ export class JobRecord implements Job {
    * by many descendants, leaf jobs are asked once.
    */
   get ancestors(): readonly JobRecord[] {
-    const preds = this.#preds;
+    const preds = this.#kind.preds;
     if (preds === undefined) return [];
     // One predecessor (a chain): its lineage is already in order.
     if (preds instanceof JobRecord) return preds.#lineage();
@@ -458,7 +476,7 @@ export class JobRecord implements Job {
 
   /** The JSON members of the ancestors' configs. */
   #inheritedMembers(): string {
-    const preds = this.#preds;
+    const preds = this.#kind.preds;
     // A chain: the predecessor's lineage text is cached and shared by its successors.
     return preds instanceof JobRecord ? preds.#lineageMembers() : this.ancestors.map((job) => job.#configMembers()).filter((m) => m !== '').join(', ');
   }
