@@ -95,7 +95,7 @@ class PendingJob {
   readonly makers: NodeMakers;
   readonly configured: ConfiguredNode;
   readonly preds: readonly RowSlot[];
-  readonly own: DependsEntry;
+  readonly own: OwnEntry;
   readonly row: number;
   /** Its place in the graph's job order, kept for it (the place of the row that asked first). */
   readonly orderAt: number;
@@ -103,7 +103,7 @@ class PendingJob {
   #laterRows: number[] | undefined;
   #job: JobRecord | undefined;
 
-  constructor(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], own: DependsEntry, row: number, orderAt: number) {
+  constructor(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], own: OwnEntry, row: number, orderAt: number) {
     this.makers = makers;
     this.configured = configured;
     this.preds = preds;
@@ -198,9 +198,17 @@ interface NodeMakers extends NodeIdMakers {
   readonly folder: string;
   readonly stage: JobStage;
   /** The node's own `depends` entry for an algo config, its algo id the value (remembered: a sweep repeats them). */
-  readonly ownEntry: (algo: ValueMap) => DependsEntry;
+  readonly ownEntry: (algo: ValueMap) => OwnEntry;
   /** What `--enable` says of the node (a row's `__enabled__` wins). */
   readonly enabled: EnableState;
+}
+
+/**
+ * A node's own `depends` entry, with the {@link OwnConfig} last made for it: the jobs of
+ * one algo config of scalars share theirs (one field, where a map by entry was a lookup per job).
+ */
+interface OwnEntry extends DependsEntry {
+  ownConfig: OwnConfig | undefined;
 }
 
 /** Entries a node remembers; past that it starts over. */
@@ -211,9 +219,9 @@ const REMEMBERED_ENTRIES = 1 << 16;
  * Remembered by the config's values: a sweep repeats them, and one lookup then
  * finds the entry, where the algo id's memo and a map by id would take two.
  */
-function ownEntryMaker(nodeName: string, algoId: (algo: ValueMap) => string): (algo: ValueMap) => DependsEntry {
-  const byValues = new ScalarConfigMemo<DependsEntry>(REMEMBERED_ENTRIES);
-  const byId = new Map<string, DependsEntry>();
+function ownEntryMaker(nodeName: string, algoId: (algo: ValueMap) => string): (algo: ValueMap) => OwnEntry {
+  const byValues = new ScalarConfigMemo<OwnEntry>(REMEMBERED_ENTRIES);
+  const byId = new Map<string, OwnEntry>();
   return (algo) => {
     let entry = byValues.find(algo);
     if (entry !== undefined) return entry;
@@ -221,7 +229,8 @@ function ownEntryMaker(nodeName: string, algoId: (algo: ValueMap) => string): (a
     entry = byId.get(id);
     if (entry === undefined) {
       if (byId.size >= REMEMBERED_ENTRIES) byId.clear();
-      byId.set(id, (entry = dependsEntry(nodeName, id)));
+      const { key, value, pair } = dependsEntry(nodeName, id);
+      byId.set(id, (entry = { key, value, pair, ownConfig: undefined }));
     }
     byValues.remember(entry);
     return entry;
@@ -559,7 +568,7 @@ export class GraphBuilder {
    * The job of process-id `digits`: found among the node's jobs, or made now and put in
    * the job order (at `orderAt`, the place a pending job kept, else at the end).
    */
-  #settle(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], own: DependsEntry, rowIndex: number, digits: string, orderAt?: number): JobRecord {
+  #settle(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], own: OwnEntry, rowIndex: number, digits: string, orderAt?: number): JobRecord {
     const key = digitsKey(digits);
     let job = makers.jobs.get(key, digits);
     if (job) {
@@ -683,7 +692,7 @@ export class GraphBuilder {
   readonly #probed = new ProbedJobSlot();
 
   /** A new job of the node of `makers`, whose process id ends in `digits`. */
-  #createJob(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], digits: string, own: DependsEntry, rowIndex: number): JobRecord {
+  #createJob(makers: NodeMakers, configured: ConfiguredNode, preds: readonly RowSlot[], digits: string, own: OwnEntry, rowIndex: number): JobRecord {
     const { stage } = makers;
     const node = stage.node;
     // No dir is made: the job keeps its digits (see JobRecord), and no config object (see FinalLayout).
@@ -732,19 +741,17 @@ export class GraphBuilder {
     return layout;
   }
 
-  /** Per own entry (algo id), the last {@link OwnConfig} made for it. */
-  readonly #ownConfigs = new WeakMap<DependsEntry, OwnConfig>();
 
   /**
    * The {@link OwnConfig} of a job: shared with the jobs of the same algo config when its
    * values are scalars (equal ids then mean equal values, written alike; a mapping's keys
    * may come in another order) and the config keys and perf params are the same objects.
    */
-  #ownConfig(own: DependsEntry, configKeys: ConfigKeys, configured: ConfiguredNode): OwnConfig {
-    const shared = this.#ownConfigs.get(own);
+  #ownConfig(own: OwnEntry, configKeys: ConfigKeys, configured: ConfiguredNode): OwnConfig {
+    const shared = own.ownConfig;
     if (shared !== undefined && shared.configKeys === configKeys && shared.perf === configured.perf) return shared;
     const made = new OwnConfig(own.value, configKeys, configured.algo, configured.perf);
-    if (hasMemoScalarValues(configured.algo)) this.#ownConfigs.set(own, made);
+    if (hasMemoScalarValues(configured.algo)) own.ownConfig = made;
     return made;
   }
 
