@@ -280,6 +280,15 @@ function isEntries(piece: StreamPiece): piece is DependsEntries {
   return Array.isArray(piece);
 }
 
+/** Whether two configs have the same values (`Object.is`: `true` is not `1`) at `keys`. */
+function sameValues(a: ValueMap, b: ValueMap, keys: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (!Object.is(a[key], b[key])) return false;
+  }
+  return true;
+}
+
 /** The job of a slot some node reads from: never a leaf's, so never pending. */
 function recordOf(slot: RowSlot): JobRecord {
   return slot.job as JobRecord;
@@ -744,12 +753,20 @@ export class GraphBuilder {
 
   /**
    * The {@link OwnConfig} of a job: shared with the jobs of the same algo config when its
-   * values are scalars (equal ids then mean equal values, written alike; a mapping's keys
-   * may come in another order) and the config keys and perf params are the same objects.
+   * values are the same scalars (a mapping's keys may come in another order) and the config
+   * keys and perf params are the same objects. An equal algo id is not enough: ubelt hashes
+   * `true` as it hashes `1`, and the job's config and command must still say `true`.
    */
   #ownConfig(own: OwnEntry, configKeys: ConfigKeys, configured: ConfiguredNode): OwnConfig {
     const shared = own.ownConfig;
-    if (shared !== undefined && shared.configKeys === configKeys && shared.perf === configured.perf) return shared;
+    if (
+      shared !== undefined &&
+      shared.configKeys === configKeys &&
+      shared.perf === configured.perf &&
+      sameValues(shared.algo, configured.algo, configKeys.algo)
+    ) {
+      return shared;
+    }
     const made = new OwnConfig(own.value, configKeys, configured.algo, configured.perf);
     if (hasMemoScalarValues(configured.algo)) own.ownConfig = made;
     return made;

@@ -547,6 +547,22 @@ nodes:
     );
   });
 
+  // ubelt hashes `true` as it hashes `1` (and kwdagger names both jobs' own config alike),
+  // yet each job's config and command keep the value the grid wrote.
+  test('values with one algo id but of other types share nothing', () => {
+    const grid = "matrices:\n  - matrix: {a.p: 1, b.q: 1}\n  - matrix: {a.p: 2, b.q: true}\n  - matrix: {a.p: 3, b.q: 1}\n";
+    const b = compileText(CHAIN2, grid).value!.jobs.filter((job) => job.node === 'b');
+    assert.equal(new Set(b.map((job) => job.algoId)).size, 1, 'one algo id for all three');
+    assert.deepEqual(
+      b.map((job) => [job.final.q, job.configParts.own, job.command.split(' ')[2]]),
+      [
+        [1n, '"b.q": 1, "b.opts": null', '--q=1'],
+        [true, '"b.q": true, "b.opts": null', '--q=True'],
+        [1n, '"b.q": 1, "b.opts": null', '--q=1'],
+      ],
+    );
+  });
+
   test('scalar values: one text for every job with them', () => {
     const graph = compileText(CHAIN2, 'a.p: [1, 2, 3]\nb.q: [5, 6]\n').value!;
     const b = graph.jobs.filter((job) => job.node === 'b');
