@@ -2,7 +2,7 @@ import type { OutputRef, PipelineNode } from '../pipeline/pipeline.js';
 import { isValueMap, type Value, type ValueMap } from '../values/value.js';
 import type { RowOptions } from './job-graph.js';
 import { referenceKey, type Route, type Router } from './routing.js';
-import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
+import { hasKeysInOrder, hasMapKeysInOrder, sameItems } from '../values/keys.js';
 
 /**
  * The keys one row routes to a node: their routes and, for each, the row key it
@@ -291,7 +291,7 @@ export class FinalLayout {
   /** Per key: the index of the output it names, or -1. */
   readonly #outputs: Int32Array;
   readonly #inputCount: number;
-  readonly defaultOutputs: boolean;
+  readonly #defaultOutputs: boolean;
   // What the layout was made from: the next job of the node nearly always has the same.
   readonly #requestedKeys: readonly string[];
   readonly #inputNames: readonly string[];
@@ -336,7 +336,7 @@ export class FinalLayout {
     this.#indexes = Int32Array.from(indexes);
     this.#outputs = Int32Array.from(outputOf);
     this.#inputCount = inputCount;
-    this.defaultOutputs = defaultOutputs;
+    this.#defaultOutputs = defaultOutputs;
     this.#requestedKeys = requested.keys;
     this.#inputNames = resolved.names;
     this.#perfNames = perfNames;
@@ -346,9 +346,9 @@ export class FinalLayout {
   /** Whether a job configured so has this layout (checked per job: no key list is made). */
   fits(configured: ConfiguredNode, defaultOutputs: boolean): boolean {
     return (
-      this.defaultOutputs === defaultOutputs &&
+      this.#defaultOutputs === defaultOutputs &&
       this.#requestedKeys === configured.requested.keys &&
-      sameStrings(this.#inputNames, configured.resolved.names) &&
+      sameItems(this.#inputNames, configured.resolved.names) &&
       hasMapKeysInOrder(configured.perf, this.#perfNames) &&
       hasKeysInOrder(configured.algo, this.#algoKeys)
     );
@@ -376,7 +376,7 @@ export class FinalLayout {
 
   /** The value of output `j`: the grid's path, or null for its default path. */
   outputValue(j: number, given: readonly Value[]): Value {
-    return this.defaultOutputs ? null : (given[this.#inputCount + j] as Value);
+    return this.#defaultOutputs ? null : (given[this.#inputCount + j] as Value);
   }
 
   /** The final config, each output's value made a path (`dir`: the job dir). */
@@ -390,13 +390,6 @@ export class FinalLayout {
     }
     return final;
   }
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -430,7 +423,7 @@ function outputOverride(override: Value | undefined): string | null {
   return typeof override === 'string' ? override : null;
 }
 
-/** An output's path from its value in a {@link finalConfig}: the grid's path, or its default, the job dir plus the output's suffix. */
+/** An output's path from its value (see {@link FinalLayout.outputValue}): the grid's path, or its default, the job dir plus the output's suffix. */
 export function outputPathOf(value: Value | undefined, dir: string, suffix: string): string {
   return typeof value === 'string' ? value : dir + suffix;
 }

@@ -5,7 +5,7 @@ import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
 import { outputPathOf, perfEntries, type FinalLayout, type NodeOutputs, type OwnValues } from './configure-node.js';
-import { hasKeysInOrder, hasMapKeysInOrder } from '../values/keys.js';
+import { hasKeysInOrder, hasMapKeysInOrder, sameItems } from '../values/keys.js';
 import { ScalarPathMemo } from '../values/scalar-path-memo.js';
 
 /** What every job of one node shares; one object per node keeps jobs small. */
@@ -133,10 +133,7 @@ function predsOf(preds: JobRecord | readonly JobRecord[]): JobRecord | readonly 
 
 /** Whether two kinds' predecessors are the same jobs (a fan-in job's list is made per job). */
 function samePreds(a: JobKind['preds'], b: JobKind['preds']): boolean {
-  if (a === b) return true;
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a === b || (Array.isArray(a) && Array.isArray(b) && sameItems(a, b));
 }
 
 function kindOf(init: JobInit, previous: JobKind | undefined): JobKind {

@@ -1,6 +1,6 @@
 import type { ArgTemplate, PipelineNode } from '../pipeline/pipeline.js';
 import { pyStr, toJson } from '../values/py-format.js';
-import { hasKeysInOrder } from '../values/keys.js';
+import { hasKeysInOrder, sameItems } from '../values/keys.js';
 import { isMemoScalar } from '../values/scalar-path-memo.js';
 import { isValueList, isValueMap, type Value, type ValueMap } from '../values/value.js';
 import { isShlexBare, shlexQuote } from './shlex-quote.js';
@@ -157,7 +157,7 @@ export class CommandPieces {
   /** {@link #planFor} the keys of a layout: the same list object means the same keys. */
   #planForLayout(layout: FinalLayout, defaultOutputs: boolean): KeyPlan {
     const last = this.#plans[defaultOutputs ? 1 : 0];
-    if (last !== undefined && (last.keys === layout.keys || sameKeys(last.keys, layout.keys))) return last;
+    if (last !== undefined && sameItems(last.keys, layout.keys)) return last;
     return this.#newPlan(layout.keys, defaultOutputs);
   }
 
@@ -190,12 +190,6 @@ export class CommandPieces {
     remembered.lastPiece = piece;
     return piece;
   }
-}
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** How one key of a final config becomes its piece: around the job dir, remembered by value, or rendered (output paths the grid set). */

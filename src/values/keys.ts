@@ -20,3 +20,11 @@ export function hasMapKeysInOrder(map: ReadonlyMap<string, unknown>, keys: reado
   for (const key of map.keys()) if (keys[i++] !== key) return false;
   return true;
 }
+
+/** Whether two lists hold the same items (by identity), in order: key lists, or a job's predecessors. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -139,7 +139,7 @@ export function* ruleChunks(context: RuleContext): Generator<Chunk> {
       for (const job of jobs.slice(i, i + IDS_PER_LINE)) line += ` ${job.id}`;
       if (buffer.push(line)) yield buffer.take();
     }
-    buffer.push(`\n${markers} := $(patsubst %,${makePath(node.folder, context)}/%/${MARKER_NAME},$(${ids}))`);
+    buffer.push(`\n${markers} := $(patsubst %,${context.folders.get(node.name) as string}/%/${MARKER_NAME},$(${ids}))`);
     buffer.push(`\n${node.name}: $(${markers})\n`);
     if (toRun === 0) continue;
     // A done job's dir exists: list the others' unless every job is to run.
