@@ -18,6 +18,7 @@ import { toJson } from '../../src/values/py-format.js';
 import { emitToDisk } from '../helpers/emit-to-disk.js';
 import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fixture-graph.js';
 import { HOSTILE_VALUES } from '../helpers/hostile-values.js';
+import { readPidFile } from '../helpers/processes.js';
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { Scratch, logLines, logPipelineSpecs } from '../helpers/scratch.js';
 
@@ -189,14 +190,6 @@ describe('bash target: stops', () => {
     return { graph, outDir: emit(graph), log, pidFile, go };
   }
 
-  async function waitForPid(pidFile: string): Promise<number> {
-    for (let waited = 0; waited < 30_000; waited += 50) {
-      if (existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n')) return Number(readFileSync(pidFile, 'utf8'));
-      await sleep(50);
-    }
-    throw new Error(`timed out waiting for ${pidFile}`);
-  }
-
   function killQuietly(pid: number): void {
     try {
       process.kill(pid, 'SIGKILL');
@@ -208,7 +201,7 @@ describe('bash target: stops', () => {
   test('kill -9 of the script mid-job, then a rerun: exactly the unfinished jobs run', async () => {
     const { graph, outDir, log, pidFile, go } = slowQueue();
     const { child, exited } = startScript(outDir);
-    const jobPid = await waitForPid(pidFile);
+    const jobPid = await readPidFile(pidFile);
     // the script and its runner share a process group; the job has its own session
     process.kill(-(child.pid as number), 'SIGKILL');
     await exited;
@@ -228,7 +221,7 @@ describe('bash target: stops', () => {
   test('SIGTERM stops the running job, leaves no marker and records the run as aborted', async () => {
     const { graph, outDir, log, pidFile } = slowQueue();
     const { child, exited } = startScript(outDir);
-    const jobPid = await waitForPid(pidFile);
+    const jobPid = await readPidFile(pidFile);
     child.kill('SIGTERM');
     const [code] = await exited;
     await sleep(100);
@@ -244,7 +237,7 @@ describe('bash target: stops', () => {
   test('a second run of the same queue while one runs is refused', async () => {
     const { outDir, pidFile } = slowQueue();
     const { child, exited } = startScript(outDir);
-    const jobPid = await waitForPid(pidFile);
+    const jobPid = await readPidFile(pidFile);
     try {
       const second = runScript(outDir);
       assert.equal(second.status, 125);

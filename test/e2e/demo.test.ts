@@ -10,8 +10,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSy
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, DEMO, changedPaths, copyDemoTo, fileStamps, isScheduled, stageLines } from '../helpers/demo.js';
+import { readPidFile } from '../helpers/processes.js';
 import { runCli } from '../helpers/run-cli.js';
 import type { PlanJob } from '../helpers/plan-json.js';
 
@@ -224,8 +224,7 @@ describe('a killed job', () => {
     const child = spawn('make', ['-C', out, '-j2'], { detached: true, stdio: 'ignore', env: makeEnv() });
     const exited = once(child, 'exit');
     const pidFile = join(dir, 'started.pid');
-    for (let waited = 0; !existsSync(pidFile) && waited < 15_000; waited += 50) await sleep(50);
-    const jobPid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined;
+    const jobPid = await readPidFile(pidFile, 15_000).catch(() => undefined);
     try {
       assert.ok(jobPid, 'the job started');
       process.kill(-(child.pid as number), 'SIGKILL');

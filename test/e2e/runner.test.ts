@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runtimeFiles } from '../../src/targets/shared/runtime.js';
+import { diesWithin, readPidFile } from '../helpers/processes.js';
 
 let base = '';
 let runner = '';
@@ -260,32 +261,6 @@ function runAsync(args: readonly string[], env: Record<string, string> = {}) {
   return { child, done };
 }
 
-async function waitForFile(path: string): Promise<string> {
-  for (let i = 0; i < 200; i += 1) {
-    if (existsSync(path) && readFileSync(path, 'utf8').endsWith('\n')) return readFileSync(path, 'utf8').trim();
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${path}`);
-}
-
-/** Running and not a zombie waiting for its (re)parent to reap it. */
-/**
- * Whether the process is gone (or a zombie) within `ms`. A signalled process dies when
- * it next runs, which on a loaded machine (tests run two at a time) can take a while.
- */
-async function diesWithin(pid: number, ms: number): Promise<boolean> {
-  for (const started = Date.now(); Date.now() - started < ms; await sleep(20)) if (!isAlive(pid)) return true;
-  return !isAlive(pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) [ZX]/.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 describe('runner: killed jobs', () => {
   const sleeper = (dir: string): string => `echo $$ > ${dir}.pid; exec sleep 30`;
@@ -293,7 +268,7 @@ describe('runner: killed jobs', () => {
   test('kill -9 of the runner leaves no marker', async () => {
     const dir = jobDir();
     const { child, done } = runAsync([...basicArgs(dir), '--', sleeper(dir)]);
-    const jobPid = Number(await waitForFile(`${dir}.pid`));
+    const jobPid = await readPidFile(`${dir}.pid`, 5000);
     child.kill('SIGKILL');
     await sleep(100);
     // The orphaned job may finish; the runner is gone, so nothing writes a marker.
@@ -305,7 +280,7 @@ describe('runner: killed jobs', () => {
   test('kill -9 of the job fails it with 137 and no marker', async () => {
     const dir = jobDir();
     const { done } = runAsync([...basicArgs(dir), '--', sleeper(dir)]);
-    process.kill(Number(await waitForFile(`${dir}.pid`)), 'SIGKILL');
+    process.kill(await readPidFile(`${dir}.pid`, 5000), 'SIGKILL');
     const result = await done;
     assert.equal(result.code, 137);
     assert.equal(result.stderr, 'gwc: job_id_x failed with exit code 137\n');
@@ -317,7 +292,7 @@ describe('runner: killed jobs', () => {
     // The job's child (sleep, detached from our pipes) must die too, not just the job's shell.
     const command = `sleep 30 </dev/null >/dev/null 2>&1 & echo $! > ${dir}.pid; wait`;
     const { child, done } = runAsync([...basicArgs(dir), '--', command]);
-    const sleepPid = Number(await waitForFile(`${dir}.pid`));
+    const sleepPid = await readPidFile(`${dir}.pid`, 5000);
     child.kill('SIGTERM');
     assert.equal((await done).code, 143);
     const survived = !(await diesWithin(sleepPid, 3000));

@@ -20,6 +20,7 @@ import { fixtureGraph, fixtureOptions, type FixtureJobSpec } from '../helpers/fi
 import type { RecordedCall } from '../helpers/record-argv.js';
 import { HOSTILE } from '../unit/targets/tmux/hostile-values.js';
 import { emitToDisk } from '../helpers/emit-to-disk.js';
+import { isRunning, readPidFile } from '../helpers/processes.js';
 import { Scratch } from '../helpers/scratch.js';
 
 const RECORDER = fileURLToPath(new URL('../helpers/record-argv.js', import.meta.url));
@@ -82,14 +83,8 @@ async function waitFor(what: string, ready: () => boolean): Promise<void> {
 
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The pids the blocking jobs wrote to the queue's pids dir. */
+const blockingPids = (q: Queue): Promise<number[]> => Promise.all(readdirSync(q.pids).map((f) => readPidFile(join(q.pids, f))));
 
 /** A queue of fixture jobs in fresh directories; `started` and `done` log each job's start and end. */
 interface Queue {
@@ -268,22 +263,22 @@ describe('tmux target, run by real tmux without a terminal', () => {
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, new RegExp(`sessions of queue ${q.name} exist already: cmdq_${q.name}_000 cmdq_${q.name}_001`));
 
-    const firstPids = readdirSync(q.pids).map((f) => Number(readFileSync(join(q.pids, f), 'utf8')));
+    const firstPids = await blockingPids(q);
     rmSync(q.pids, { recursive: true });
     mkdirSync(q.pids);
     const replaced = driver(q.outDir, ['start', '--replace']);
     assert.equal(replaced.status, 0, replaced.stderr);
     assert.match(replaced.stdout, /^ended 2 session\(s\) of queue/m);
     // A hung-up job dies when it next runs: on a loaded machine, a moment after the driver returns.
-    for (const pid of firstPids) await waitFor(`job ${pid} of the replaced run to stop`, () => !isAlive(pid));
+    for (const pid of firstPids) await waitFor(`job ${pid} of the replaced run to stop`, () => !isRunning(pid));
     await waitFor('the blocking jobs of the new run', () => pidFiles() === 2);
 
-    const secondPids = readdirSync(q.pids).map((f) => Number(readFileSync(join(q.pids, f), 'utf8')));
+    const secondPids = await blockingPids(q);
     const killed = driver(q.outDir, ['kill']);
     assert.equal(killed.status, 0, killed.stderr);
     assert.equal(killed.stdout, `ended 2 session(s) of queue ${q.name}\n`);
     assert.deepEqual(sessions(q.name), []);
-    for (const pid of secondPids) await waitFor(`job ${pid} to stop`, () => !isAlive(pid));
+    for (const pid of secondPids) await waitFor(`job ${pid} to stop`, () => !isRunning(pid));
     for (const id of ['b0', 'b1', 'c0']) assert.ok(!existsSync(markerOf(q, id)), `${id} has no marker`);
 
     writeFileSync(q.go, '');
@@ -323,8 +318,7 @@ describe('tmux faults: kill -9, then rerun', () => {
   test('a worker killed with -9 mid-job: the others finish, its job fails, a rerun runs exactly what did not finish', async () => {
     const q = setUpQueue(pipeline({ p0: 'block' }));
     assert.equal(driver(q.outDir, ['start']).status, 0);
-    await waitFor('p0 to start', () => existsSync(join(q.pids, 'p0')));
-    const jobPid = Number(readFileSync(join(q.pids, 'p0'), 'utf8'));
+    const jobPid = await readPidFile(join(q.pids, 'p0'));
     const worker = workerRunning(q, 'p0');
     assert.ok(worker, 'a worker runs p0');
     process.kill(worker, 'SIGKILL');
@@ -333,7 +327,7 @@ describe('tmux faults: kill -9, then rerun', () => {
     assert.equal(waited.status, 1, waited.stdout);
     assert.match(waited.stdout, /^failed: p0 \(interrupted: worker 00[01] stopped\)/m);
     assert.match(waited.stdout, /\n5 passed, 1 failed, 4 skipped\n$/);
-    await waitFor('the killed worker\'s job to stop', () => !isAlive(jobPid));
+    await waitFor('the killed worker\'s job to stop', () => !isRunning(jobPid));
     for (const id of P0_FAMILY) assert.ok(!existsSync(markerOf(q, id)), `${id} is not marked done`);
     assert.deepEqual(lines(q.done).sort(), P1_FAMILY);
 
@@ -355,7 +349,7 @@ describe('tmux faults: kill -9, then rerun', () => {
     ]);
     assert.equal(driver(q.outDir, ['start']).status, 0);
     await waitFor('both blocking jobs', () => readdirSync(q.pids).length === 2);
-    const jobPids = readdirSync(q.pids).map((f) => Number(readFileSync(join(q.pids, f), 'utf8')));
+    const jobPids = await blockingPids(q);
     const workerPids = ['000', '001'].map((w) => Number(readFileSync(join(q.outDir, 'queue', 'workers', `${w}.pid`), 'utf8')));
     for (const pid of [...workerPids, ...jobPids]) process.kill(pid, 'SIGKILL');
     await waitFor('the sessions to end', () => sessions(q.name).length === 0);
