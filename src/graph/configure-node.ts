@@ -343,6 +343,17 @@ export class FinalLayout {
     this.#algoKeys = algoKeys;
   }
 
+  /**
+   * Per piece of a command made from this layout (the executable, then one per key):
+   * whether the piece is made from the job's own perf or algo values alone.
+   */
+  get ownPieces(): readonly boolean[] {
+    this.#ownPieces ??= Object.freeze([false, ...Array.from(this.#sources, (source) => source === FROM_PERF || source === FROM_ALGO)]);
+    return this.#ownPieces;
+  }
+
+  #ownPieces: readonly boolean[] | undefined;
+
   /** Whether a job configured so has this layout (checked per job: no key list is made). */
   fits(configured: ConfiguredNode, defaultOutputs: boolean): boolean {
     return (

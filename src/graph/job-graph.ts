@@ -25,6 +25,12 @@ export interface JobLink {
   readonly target: string;
 }
 
+/**
+ * What a job shares with the jobs of its node beside it that differ from it only in
+ * their own config (see {@link Job.kind}): compared with `===`, never looked into.
+ */
+export type JobKindToken = object;
+
 /** One unique job: a node configured by one or more grid rows, named by its process id. */
 export interface Job {
   /**
@@ -80,6 +86,21 @@ export interface Job {
    * `{<inherited>, <own>}`, without the comma when either part is empty.
    */
   readonly configParts: { readonly inherited: string; readonly own: string };
+  /**
+   * Per piece of {@link commandPieces}, whether it is made from the job's own algo and
+   * perf values alone (the rest come from its node, its inputs and its dir). Undefined
+   * when an argument template or an output path the grid set may put any value in any
+   * piece. Jobs of one {@link kind} share the array.
+   */
+  readonly ownPieces: readonly boolean[] | undefined;
+  /**
+   * The same token for jobs of one node made one after another that differ only in
+   * their own algo and perf values, so in id and dir: their status, flags, inputs,
+   * predecessors, config keys, row options and where their final config's values come
+   * from are the same. Their {@link commandPieces} then differ only where
+   * {@link ownPieces} says, their {@link configParts} only in `own`.
+   */
+  readonly kind: JobKindToken;
   /** job_config.json: the requested config of this node and its ancestors, flat dotted keys. */
   readonly config: ValueMap;
   /** A hash of what produced the result; a marker with another fingerprint is stale. */

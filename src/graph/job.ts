@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { PipelineNode, Resources } from '../pipeline/pipeline.js';
 import type { Value, ValueMap } from '../values/value.js';
-import type { Job, JobLink, JobStatus, RowOptions } from './job-graph.js';
+import type { Job, JobKindToken, JobLink, JobStatus, RowOptions } from './job-graph.js';
 import { commandText, type CommandPiece, type CommandPieces } from './render-command.js';
 import { toJson } from '../values/py-format.js';
 import { outputPathOf, perfEntries, type FinalLayout, type NodeOutputs, type OwnValues } from './configure-node.js';
@@ -387,6 +387,15 @@ export class JobRecord implements Job {
 
   get command(): string {
     return commandText(this.commandPieces, this.dir);
+  }
+
+  get ownPieces(): readonly boolean[] | undefined {
+    const { stage, layout } = this.#kind;
+    return stage.commandPieces.readsOutputPaths(this.defaultOutputs) ? undefined : layout.ownPieces;
+  }
+
+  get kind(): JobKindToken {
+    return this.#kind;
   }
 
   /**

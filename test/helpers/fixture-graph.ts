@@ -73,6 +73,8 @@ function fixtureJob(root: string, spec: FixtureJobSpec, earlier: ReadonlyMap<str
     final: spec.final ?? {},
     command,
     commandPieces: [command],
+    ownPieces: undefined,
+    kind: {},
     defaultOutputs: false,
     config: spec.config ?? {},
     configJson: toJson(spec.config ?? {}),

@@ -5,6 +5,7 @@ import { runnerArgs } from '../shared/runtime.js';
 import { WORD_LINE_BREAK, WORD_NUL, wordTraits } from '../shared/shell-quote.js';
 import type { TargetOptions } from '../target.js';
 import type { JobGraph } from '../../graph/job-graph.js';
+import { KindFrames, type FrameTexts } from './kind-frames.js';
 import { RECIPE_CONTROL_PRELUDE, recipeQuotedBody, recipeWord, recipeWordWithTraits } from './escape.js';
 
 /** `$(ROOT)`: paths under the root are written through it. */
@@ -190,6 +191,19 @@ function frameText(text: string): FrameText {
   return { lead, core: { text: core, uses: 0 }, trail, shareable };
 }
 
+/** Whether a frame text reads the same from now on: a variable's reference once it has one, or text no variable can hold. */
+function isSettled(text: FrameText): boolean {
+  return !text.shareable || text.core.reference !== undefined;
+}
+
+/** A recipe's frame and what it was made from: the run, the job's command pieces and its folder's remembered bodies. */
+interface FrameAt {
+  readonly run: FrameRun;
+  readonly frame: CommandFrame;
+  readonly pieces: readonly CommandPiece[];
+  readonly remembered: FolderPieces;
+}
+
 /** The runner words a node's jobs with default outputs share, and what they were made from. */
 interface NodeWords {
   readonly fingerprint: string;
@@ -288,6 +302,8 @@ export class RecipeWriter {
   /** Node name → the ` --output` words of its jobs whose outputs are the default paths (the same for all). */
   readonly #defaultOutputWords = new Map<string, string | undefined>();
   #run: FrameRun | undefined;
+  /** Recipes of jobs of the last frame's kind, made from their own config alone. */
+  readonly #kindFrames = new KindFrames();
   /** The pieces of the last command {@link #commandWord} wrote (a new run's first job's). */
   #lastCommandPieces: readonly CommandPiece[] | undefined;
 
@@ -313,12 +329,15 @@ export class RecipeWriter {
   /** The recipe line of a job, in the rule whose target is its done marker. */
   recipe(job: Job): string {
     const parts = job.configParts;
+    const known = this.#kindFrames.recipe(job, parts.own);
+    if (known !== undefined) return known;
     const run = this.#run;
     if (run?.stable === true && this.#continues(run, job, parts) && job.defaultOutputs && this.#covers(job)) {
       const ownBody = this.#ownBody(parts.own);
-      const framed = ownBody === null ? undefined : this.#framedRecipe(run, job, ownBody);
+      const framed = ownBody === null ? undefined : this.#framedRecipe(run, job, parts.own, ownBody);
       if (framed !== undefined) return framed;
     }
+    this.#kindFrames.forget();
     return this.#fullRecipe(job, parts);
   }
 
@@ -327,14 +346,67 @@ export class RecipeWriter {
    * job's own config body, and the command pieces the frame leaves out. Undefined when
    * one of those cannot be quoted on one line.
    */
-  #framedRecipe(run: FrameRun, job: Job, ownBody: string): string | undefined {
+  #framedRecipe(run: FrameRun, job: Job, own: string, ownBody: string): string | undefined {
     const pieces = job.commandPieces;
     const frame = this.#commandFrame(run, job, pieces);
     run.lastPieces = pieces;
     if (frame === undefined) return undefined;
-    const between = this.#bodiesOf(pieces, frame.before, pieces.length - frame.after, this.#piecesOf(job), job);
+    const remembered = this.#piecesOf(job);
+    const between = this.#bodiesOf(pieces, frame.before, pieces.length - frame.after, remembered, job);
     if (between === undefined) return undefined;
-    return `\t${this.#frameTextIn(run.set, 'GWC_SET')}${ownBody}${this.#frameTextIn(frame.cmd, 'GWC_CMD')}${between}${this.#frameTextIn(frame.end, 'GWC_END')}\n`;
+    const texts = {
+      set: `\t${this.#frameTextIn(run.set, 'GWC_SET')}`,
+      cmd: this.#frameTextIn(frame.cmd, 'GWC_CMD'),
+      end: `${this.#frameTextIn(frame.end, 'GWC_END')}\n`,
+    };
+    this.#noteKindFrame(job, { run, frame, pieces, remembered }, texts, own, { ownBody, between });
+    return texts.set + ownBody + texts.cmd + between + texts.end;
+  }
+
+  /**
+   * Hands the frame a job's recipe was written with to {@link KindFrames}, so the next
+   * jobs of its kind skip their command pieces; forgets it when those could differ
+   * from the job's elsewhere than in its own pieces (its dir may hold the workdir, no
+   * argument template says which pieces are its own), or when a text would still turn
+   * into a variable.
+   */
+  #noteKindFrame(job: Job, at: FrameAt, texts: FrameTexts, own: string, parts: { ownBody: string; between: string }): void {
+    const { run, frame, pieces, remembered } = at;
+    const ownPieces = job.ownPieces;
+    const settled = isSettled(run.set) && isSettled(frame.cmd) && isSettled(frame.end);
+    const ends = ownPieces?.length === pieces.length && settled && !remembered.holdsWorkdir ? this.#ownEnds(at, ownPieces) : undefined;
+    if (ownPieces === undefined || ends === undefined) {
+      this.#kindFrames.forget();
+      return;
+    }
+    const shape = { ownPieces, before: frame.before, after: frame.after };
+    const ownOnly = this.#ownAlone(pieces, frame.before, pieces.length - frame.after, ownPieces, remembered);
+    this.#kindFrames.note(job, shape, texts, ends, own, ownOnly ? { ownBody: parts.ownBody, between: parts.between, ends } : undefined);
+  }
+
+  /** The quoted own pieces at the frame's ends, joined; undefined when one names a job dir (its text would not be the job's alone). */
+  #ownEnds(at: FrameAt, ownPieces: readonly boolean[]): string | undefined {
+    const { frame, pieces, remembered } = at;
+    const bodies: string[] = [];
+    for (let i = 0; i < pieces.length; i++) {
+      if (i === frame.before) i = pieces.length - frame.after;
+      const piece = pieces[i];
+      if (!ownPieces[i] || typeof piece !== 'string') continue;
+      const body = remembered.bodies.get(piece);
+      if (body === undefined) return undefined;
+      bodies.push(body);
+    }
+    // Joined, not added up: a flat string, compared once per job.
+    return bodies.join('\n');
+  }
+
+  /** Whether `pieces[from, to)` are made from the job's own values alone (or are the node's pieces around the job dir), their text naming no job dir. */
+  #ownAlone(pieces: readonly CommandPiece[], from: number, to: number, ownPieces: readonly boolean[], remembered: FolderPieces): boolean {
+    for (let i = from; i < to; i++) {
+      const piece = pieces[i];
+      if (typeof piece === 'string' && !(ownPieces[i] === true && remembered.bodies.has(piece))) return false;
+    }
+    return true;
   }
 
   #frameTextIn(text: FrameText, stem: string): string {

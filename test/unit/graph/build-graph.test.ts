@@ -576,3 +576,53 @@ nodes:
     assert.deepEqual([...byQ.values()], ['"b.q": 5, "b.opts": null', '"b.q": 6, "b.opts": null']);
   });
 });
+
+describe('a job\'s kind and own pieces tell what it shares with the jobs beside it', () => {
+  const CHAIN3 = `
+nodes:
+  a:
+    command: run a
+    outputs: {out: a.txt}
+    params: {p: 0}
+  b:
+    command: run b
+    inputs: {src: {from: a.out}, extra: x.txt}
+    outputs: {out: b.txt}
+    params: {q: 0}
+    perf_params: {workers: 1}
+`;
+  const jobsOf = (grid: string, settings: Partial<GraphSettings> = {}) => compileText(CHAIN3, grid, settings).value!.jobs.filter((job) => job.node === 'b');
+
+  test('jobs under one upstream job that differ only in their own values share a kind; another upstream job, another kind', () => {
+    const b = jobsOf('a.p: [1, 2]\nb.q: [1, 2, 3]\n');
+    assert.equal(b.length, 6);
+    const kinds = b.map((job) => job.kind);
+    assert.equal(new Set(kinds.slice(0, 3)).size, 1);
+    assert.equal(new Set(kinds.slice(3)).size, 1);
+    assert.notEqual(kinds[0], kinds[3]);
+  });
+
+  test('an input the grid sets, a status or a redo starts another kind', () => {
+    const byInput = jobsOf('a.p: [1]\nb.extra: [x.txt, y.txt]\nb.q: [1, 2]\n');
+    assert.deepEqual(byInput.map((job) => byInput.findIndex((other) => other.kind === job.kind)), [0, 0, 2, 2]);
+    const byRedo = jobsOf('matrix:\n  a.p: [1]\n  b.q: [1, 2, 3]\n  include:\n    - {b.q: 2, b.__enabled__: redo}\n');
+    assert.deepEqual(byRedo.map((job) => job.redo), [false, true, false]);
+    assert.deepEqual(byRedo.map((job) => byRedo.findIndex((other) => other.kind === job.kind)), [0, 1, 2]);
+  });
+
+  test('own pieces flag the command pieces made from algo and perf values', () => {
+    const [job] = jobsOf('matrix: {a.p: [1], b.workers: [2], b.q: [1]}\n');
+    assert.ok(job);
+    // Requested keys first, in row order: workers, q; then the inputs, the output (its dir piece).
+    assert.deepEqual(job.commandPieces.map((piece) => (typeof piece === 'string' ? piece.split('=')[0] : '<dir>')), ['run b', ' --workers', ' --q', ' --src', ' --extra', '<dir>']);
+    // An input no edge feeds is an algo param (its value is in the algo id); one an edge feeds is not.
+    assert.deepEqual(job.ownPieces, [false, true, true, false, true, false]);
+  });
+
+  test('no own pieces where an argument template or an output the grid set may put any value anywhere', () => {
+    const [templated] = compileText(CHAIN3.replace('command: run b', 'command: run b\n    args: ["{q}", "{src}"]'), 'a.p: [1]\n').value!.jobs.filter((job) => job.node === 'b');
+    assert.equal(templated?.ownPieces, undefined);
+    const [overridden] = jobsOf('a.p: [1]\nb.out: [/tmp/b.txt]\n');
+    assert.equal(overridden?.ownPieces, undefined);
+  });
+});

@@ -39,6 +39,12 @@ const TWO_NODES = CHAIN.slice(0, CHAIN.indexOf('  evaluate:'));
 /** {@link TWO_NODES} with a track param that the grid holds fixed while thresh sweeps: their commands share it. */
 const TWO_NODES_LABEL = TWO_NODES.replace('params: {thresh: 0.5}', 'params: {label: x, thresh: 0.5}');
 
+/** Eight values: runs long enough for frames (from a run's fifth job on) and for jobs that reuse them. */
+const EIGHT = '[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]';
+
+/** {@link TWO_NODES} whose track jobs have two params. */
+const TWO_NODES_XY = TWO_NODES.replace('params: {thresh: 0.5}', 'params: {x: a, y: 0}');
+
 const FAN_IN = `nodes:
   a:
     command: run a
@@ -118,6 +124,33 @@ const CASES: [string, () => JobGraph, Partial<TargetOptions>][] = [
   [
     'runs whose command ends in a backslash',
     () => graphOf(TWO_NODES.replace('command: python -m track', 'command: "python -m track \\\\"'), 'predict.window: [1, 2]\ntrack.thresh: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n'),
+    {},
+  ],
+  // Jobs of one kind (under one upstream job) whose own config an earlier run had: from a
+  // run's sixth job on, their recipes come from the run's frame and that config alone.
+  ['own configs repeated under several upstream jobs', () => graphOf(TWO_NODES, `predict.window: [1, 2, 3]\ntrack.thresh: ${EIGHT}\n`), {}],
+  [
+    'a redo job whose own config an earlier run had (its kind is not the frame\'s)',
+    () => graphOf(TWO_NODES, `matrix:\n  predict.window: [1, 2]\n  track.thresh: ${EIGHT}\n  include:\n    - {predict.window: 2, track.thresh: 0.7, track.__enabled__: redo}\n`),
+    {},
+  ],
+  [
+    'an own config an earlier frame had, in a frame whose own pieces at its ends differ',
+    () =>
+      graphOf(
+        TWO_NODES_XY,
+        `matrices:\n  - matrix: {predict.window: [1], track.x: [b], track.y: ${EIGHT}}\n  - matrix: {predict.window: [2], track.x: [a], track.y: ${EIGHT}}\n  - matrix: {predict.window: [2], track.x: [b], track.y: [0.7, 0.8]}\n`,
+      ),
+    {},
+  ],
+  [
+    'repeated own values that name the root and the job folder',
+    () =>
+      graphOf(
+        TWO_NODES,
+        `predict.window: [1, 2]\ntrack.thresh: ${quoted(['a', 'b', 'c', 'd', '/srv/runs/track/', 'x /srv/runs/track/y', '/srv/runs/', 'plain', 'q'])}\n`,
+        { root: '/srv/runs' },
+      ),
     {},
   ],
   ['a workdir with a # (no variable may hold it)', () => graphOf(CHAIN, 'track.thresh: [0.1, 0.2, 0.3]\n', { workdir: '/srv/w#x y' }), {}],
