@@ -1,4 +1,4 @@
-import type { Job, JobGraph } from '../../graph/job-graph.js';
+import type { Job, JobGraph, JobKindToken } from '../../graph/job-graph.js';
 import { ChunkBuffer } from '../shared/chunks.js';
 import { MARKER_NAME, runnerEnvironment } from '../shared/runtime.js';
 import type { Chunk, TargetOptions } from '../target.js';
@@ -26,6 +26,8 @@ export interface RuleContext extends RootPaths {
   readonly prerequisites: Map<Job, RepeatedText>;
   /** Node → its folder as a make path: a job's marker is that, its id and the marker's name. */
   readonly folders: ReadonlyMap<string, string>;
+  /** The last rule head's kind, its folder and what follows its id, while the kind's next jobs share them (see `ruleHead`). */
+  lastHead: { readonly kind: JobKindToken; readonly folder: string; readonly rest: string } | undefined;
 }
 
 /** Builds the frame's view model. */
@@ -49,7 +51,8 @@ export function ruleContext(graph: JobGraph, options: TargetOptions): RuleContex
   const prefix = rootPrefix(graph.root);
   const root = { rootPrefix: prefix, rootSlash: `${prefix}/` };
   const folders = new Map(graph.nodes.map((node) => [node.name, makePath(node.folder, root)]));
-  return { graph, ...root, recipes: new RecipeWriter(graph, options, root), prerequisites: new Map(), folders };
+  // Spelled out, not spread: its fields are read per job.
+  return { graph, rootPrefix: root.rootPrefix, rootSlash: root.rootSlash, recipes: new RecipeWriter(graph, options, root), prerequisites: new Map(), folders, lastHead: undefined };
 }
 
 function rootPrefix(root: string): string {
@@ -70,14 +73,11 @@ export function markerPath(job: Job, context: RuleContext): string {
   return `${context.folders.get(job.node) as string}/${job.id}/${MARKER_NAME}`;
 }
 
-/**
- * A dependency's marker as a prerequisite; from its second dependent job on a variable
- * `GWC_PRE_<n>` holds it (make expands a prerequisite list as it reads the rule).
- */
-function prerequisite(dep: Job, context: RuleContext): string {
+/** A dependency's marker as a prerequisite, counted as a use (see `RecipeWriter.repeat`). */
+function prerequisite(dep: Job, context: RuleContext): RepeatedText {
   let marker = context.prerequisites.get(dep);
   if (marker === undefined) context.prerequisites.set(dep, (marker = { text: markerPath(dep, context), uses: 0 }));
-  return context.recipes.repeat(marker, 'GWC_PRE');
+  return marker;
 }
 
 /**
@@ -85,11 +85,31 @@ function prerequisite(dep: Job, context: RuleContext): string {
  * jobs whose marker is stale also depend on FORCE, since their marker file exists.
  */
 export function jobRule(job: Job, context: RuleContext): string {
-  let head = `${markerPath(job, context)}:`;
-  for (const dep of job.depJobs) head += ` ${prerequisite(dep, context)}`;
-  if (job.redo || job.staleMarker) head += ' FORCE';
+  const head = ruleHead(job, context);
   const recipe = context.recipes.recipe(job);
   return `\n${context.recipes.takeDefinitions()}${head}\n${recipe}`;
+}
+
+/**
+ * `<marker>: <prerequisites>[ FORCE]`. From its second dependent job on, a variable
+ * `GWC_PRE_<n>` holds a dependency's marker (make expands a prerequisite list as it
+ * reads the rule). Jobs of one kind have the same dependencies and flags, so once those
+ * are variables, the kind's next jobs get the same text after their marker.
+ */
+function ruleHead(job: Job, context: RuleContext): string {
+  const last = context.lastHead;
+  if (last !== undefined && last.kind === job.kind) return `${last.folder}/${job.id}${last.rest}`;
+  const folder = context.folders.get(job.node) as string;
+  let rest = `/${MARKER_NAME}:`;
+  let settled = true;
+  for (const dep of job.depJobs) {
+    const marker = prerequisite(dep, context);
+    rest += ` ${context.recipes.repeat(marker, 'GWC_PRE')}`;
+    settled &&= marker.reference !== undefined;
+  }
+  if (job.redo || job.staleMarker) rest += ' FORCE';
+  context.lastHead = settled ? { kind: job.kind, folder, rest } : undefined;
+  return `${folder}/${job.id}${rest}`;
 }
 
 /** A node's scheduled jobs, gathered while the rules are written. */
