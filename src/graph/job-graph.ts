@@ -89,8 +89,9 @@ export interface Job {
   /**
    * Per piece of {@link commandPieces}, whether it is made from the job's own algo and
    * perf values alone (the rest come from its node, its inputs and its dir). Undefined
-   * when an argument template or an output path the grid set may put any value in any
-   * piece. Jobs of one {@link kind} share the array.
+   * when the pieces are made from the whole final config, where any value may go into
+   * any piece: with an argument template, an output path the grid set, or a default
+   * output path that is no bare shell word. Jobs of one {@link kind} share the array.
    */
   readonly ownPieces: readonly boolean[] | undefined;
   /**

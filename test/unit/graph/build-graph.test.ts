@@ -619,10 +619,14 @@ nodes:
     assert.deepEqual(job.ownPieces, [false, true, true, false, true, false]);
   });
 
-  test('no own pieces where an argument template or an output the grid set may put any value anywhere', () => {
+  test('no own pieces where an argument template, an output the grid set or a quoted job dir may put any value anywhere', () => {
     const [templated] = compileText(CHAIN3.replace('command: run b', 'command: run b\n    args: ["{q}", "{src}"]'), 'a.p: [1]\n').value!.jobs.filter((job) => job.node === 'b');
     assert.equal(templated?.ownPieces, undefined);
     const [overridden] = jobsOf('a.p: [1]\nb.out: [/tmp/b.txt]\n');
     assert.equal(overridden?.ownPieces, undefined);
+    const [quotedRoot] = jobsOf('a.p: [1]\n', { root: '/srv/r uns' });
+    assert.equal(quotedRoot?.ownPieces, undefined);
+    const [bareRoot] = jobsOf('a.p: [1]\n', { root: '/srv/runs' });
+    assert.notEqual(bareRoot?.ownPieces, undefined);
   });
 });
