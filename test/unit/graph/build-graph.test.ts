@@ -522,8 +522,9 @@ nodes:
   });
 });
 
-describe('jobs of one own config share its job_config members, and only then', () => {
-  const CHAIN2 = `
+/** `a` → `b`, b reading a's output (and `moreInputs`), with b's `rest` (its params). */
+function chainAB(moreInputs: string, rest: string): string {
+  return `
 nodes:
   a:
     command: run a
@@ -531,10 +532,13 @@ nodes:
     params: {p: 0}
   b:
     command: run b
-    inputs: {src: {from: a.out}}
+    inputs: {src: {from: a.out}${moreInputs}}
     outputs: {out: b.txt}
-    params: {opts: null, q: 0}
-`;
+${rest}`;
+}
+
+describe('jobs of one own config share its job_config members, and only then', () => {
+  const CHAIN2 = chainAB('', '    params: {opts: null, q: 0}\n');
   test('a mapping value whose keys come in another order keeps its own order', () => {
     // Configs with mappings share no members text: their keys' order is theirs.
     const grid = 'matrices:\n  - matrix: {a.p: 1, b.opts: {x: 1, y: 2}}\n  - matrix: {a.p: 2, b.opts: {y: 2, x: 1}}\n';
@@ -578,19 +582,7 @@ nodes:
 });
 
 describe('a job\'s kind and own pieces tell what it shares with the jobs beside it', () => {
-  const CHAIN3 = `
-nodes:
-  a:
-    command: run a
-    outputs: {out: a.txt}
-    params: {p: 0}
-  b:
-    command: run b
-    inputs: {src: {from: a.out}, extra: x.txt}
-    outputs: {out: b.txt}
-    params: {q: 0}
-    perf_params: {workers: 1}
-`;
+  const CHAIN3 = chainAB(', extra: x.txt', '    params: {q: 0}\n    perf_params: {workers: 1}\n');
   const jobsOf = (grid: string, settings: Partial<GraphSettings> = {}) => compileText(CHAIN3, grid, settings).value!.jobs.filter((job) => job.node === 'b');
 
   test('jobs under one upstream job that differ only in their own values share a kind; another upstream job, another kind', () => {
