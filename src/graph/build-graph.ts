@@ -750,7 +750,6 @@ export class GraphBuilder {
     return layout;
   }
 
-
   /**
    * The {@link OwnConfig} of a job: shared with the jobs of the same algo config when its
    * values are the same scalars (a mapping's keys may come in another order) and the config

@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import type { ValueMap } from '../values/value.js';
-import { digestPrefix } from './base-convert.js';
-import { hashDataPrefix, memoizedHashPrefix, sha512Bytes, type HashBase } from './ubelt-hash.js';
+import { hashDataPrefix, memoizedHashPrefix, sha512Prefix, type HashBase } from './ubelt-hash.js';
 
 /**
  * How ids are made and laid out.
@@ -50,7 +49,7 @@ export function nodeIdMakers(nodeName: string, profile: HashProfile): NodeIdMake
   return {
     algoId: memoizedHashPrefix(`${nodeName}_algo_id_`, base, length),
     processPrefix: `${nodeName}_id_`,
-    processDigits: (stream) => digestPrefix(sha512Bytes(stream), base, length),
+    processDigits: (stream) => sha512Prefix(stream, base, length),
   };
 }
 

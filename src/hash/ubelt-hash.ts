@@ -338,8 +338,16 @@ export function sha512Hex(data: string | Uint8Array): string {
 }
 
 /** sha512 as its 64 bytes, one character each (`binary`, that is `latin1`): cheaper than hex for what reads the bytes (see `digestPrefix`). */
-export function sha512Bytes(data: string | Uint8Array): string {
+function sha512Bytes(data: string | Uint8Array): string {
   return crypto.hash('sha512', data, 'binary');
+}
+
+/**
+ * The first `length` digits in `base` of the sha512 of `data`: how every id is made
+ * from its stream, on either thread (the hashing thread must give what this one does).
+ */
+export function sha512Prefix(data: string | Uint8Array, base: HashBase, length: number): string {
+  return digestPrefix(sha512Bytes(data), base, length);
 }
 
 function digestHex(data: Value): string {
@@ -353,7 +361,7 @@ export function hashData(data: Value, base: HashBase): string {
 
 /** `ub.hash_data(data, base=base)[:length]`, without converting digits that are cut off. */
 export function hashDataPrefix(data: Value, base: HashBase, length: number): string {
-  return digestPrefix(sha512Bytes(fill(data, false).view()), base, length);
+  return sha512Prefix(fill(data, false).view(), base, length);
 }
 
 /**
@@ -374,7 +382,7 @@ export function memoizedHashPrefix(prefix: string, base: HashBase, length: numbe
     const key = stream.bytes.toString('latin1', 0, stream.length);
     id = ids.get(key);
     if (id === undefined) {
-      id = prefix + digestPrefix(sha512Bytes(stream.view()), base, length);
+      id = prefix + sha512Prefix(stream.view(), base, length);
       if (ids.size >= limit) ids.clear();
       ids.set(key, id);
     }

@@ -371,10 +371,9 @@ export class RecipeWriter {
    * into a variable.
    */
   #noteKindFrame(job: Job, at: FrameAt, texts: FrameTexts, own: string, parts: { ownBody: string; between: string }): void {
-    const { run, frame, pieces, remembered } = at;
+    const { frame, pieces, remembered } = at;
     const ownPieces = job.ownPieces;
-    const settled = isSettled(run.set) && isSettled(frame.cmd) && isSettled(frame.end);
-    const ends = ownPieces?.length === pieces.length && settled && !remembered.holdsWorkdir ? this.#ownEnds(at, ownPieces) : undefined;
+    const ends = ownPieces === undefined ? undefined : this.#kindEnds(at, ownPieces);
     if (ownPieces === undefined || ends === undefined) {
       this.#kindFrames.forget();
       return;
@@ -384,9 +383,16 @@ export class RecipeWriter {
     this.#kindFrames.note(job, shape, texts, ends, own, ownOnly ? { ownBody: parts.ownBody, between: parts.between, ends } : undefined);
   }
 
-  /** The quoted own pieces at the frame's ends, joined; undefined when one names a job dir (its text would not be the job's alone). */
-  #ownEnds(at: FrameAt, ownPieces: readonly boolean[]): string | undefined {
-    const { frame, pieces, remembered } = at;
+  /**
+   * The quoted own pieces at the frame's ends, joined; undefined when the kind's next
+   * jobs cannot take the frame: a text would still turn into a variable, the flags do
+   * not fit the pieces, a job dir may hold the workdir, or an own piece names a job dir
+   * (its text would not be the job's alone).
+   */
+  #kindEnds(at: FrameAt, ownPieces: readonly boolean[]): string | undefined {
+    const { run, frame, pieces, remembered } = at;
+    if (!isSettled(run.set) || !isSettled(frame.cmd) || !isSettled(frame.end)) return undefined;
+    if (ownPieces.length !== pieces.length || remembered.holdsWorkdir) return undefined;
     const bodies: string[] = [];
     for (let i = 0; i < pieces.length; i++) {
       if (i === frame.before) i = pieces.length - frame.after;

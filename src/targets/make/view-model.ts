@@ -73,7 +73,7 @@ export function markerPath(job: Job, context: RuleContext): string {
   return `${context.folders.get(job.node) as string}/${job.id}/${MARKER_NAME}`;
 }
 
-/** A dependency's marker as a prerequisite, counted as a use (see `RecipeWriter.repeat`). */
+/** A dependency's marker as a prerequisite: the text `RecipeWriter.repeat` turns into a variable from its second use. */
 function prerequisite(dep: Job, context: RuleContext): RepeatedText {
   let marker = context.prerequisites.get(dep);
   if (marker === undefined) context.prerequisites.set(dep, (marker = { text: markerPath(dep, context), uses: 0 }));
